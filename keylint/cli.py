@@ -1,0 +1,59 @@
+"""The `keylint` command: an argparse umbrella over one module per subcommand.
+
+Each command module exposes `configure(parser)` and `run(args) -> int` and imports anything heavy
+(libcst, detect-secrets, bandit) inside `run`, so `keylint scan` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from keylint import __version__
+from keylint.errors import KeylintError
+
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("scan", "keylint.commands.scan", "scan files for provider keys and other secrets"),
+    ("fix", "keylint.commands.fix", "move hard-coded keys into the environment (.env)"),
+    ("baseline", "keylint.commands.baseline", "create, update or merge a secrets baseline"),
+    ("audit", "keylint.commands.audit", "label baseline entries, or gate CI on them (--ci)"),
+    ("redact", "keylint.commands.redact", "copy text to stdout with every secret masked"),
+    ("rules", "keylint.commands.rules", "list the rules"),
+    ("install-hook", "keylint.commands.install_hook", "write a git pre-commit hook"),
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser (each subcommand's options come from its module)."""
+    parser = argparse.ArgumentParser(prog="keylint", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"keylint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, module, help_text in COMMANDS:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        mod = importlib.import_module(module)
+        mod.configure(p)
+        p.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: exit 0 clean, 1 findings (or files rewritten), 2 usage/config/input error."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(importlib.import_module(args._module).run(args))
+    except KeylintError as exc:
+        print(f"keylint: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # pragma: no cover (interactive)
+        print("keylint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # pragma: no cover (`keylint ... | head`)
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

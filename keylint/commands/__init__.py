@@ -1,0 +1,1 @@
+"""One module per `keylint` subcommand: `configure(parser)` and `run(args) -> int`."""

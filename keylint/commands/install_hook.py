@@ -1,0 +1,17 @@
+"""`keylint install-hook` (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+import argparse
+
+from keylint.errors import KeylintError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """No options yet."""
+    parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Not available yet."""
+    raise KeylintError("`keylint install-hook` is not implemented yet")

@@ -1,0 +1,120 @@
+"""`keylint scan [PATH...]`: report secrets; exit 0 clean, 1 findings, 2 usage/config error."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from keylint import config as config_mod
+from keylint.errors import KeylintError
+from keylint.rules import RULES
+from keylint.scanner.files import Problem, discover
+from keylint.scanner.finding import Finding
+from keylint.scanner.run import ScanResult, scan_targets
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Options of `keylint scan`."""
+    parser.add_argument("paths", nargs="*", default=None, metavar="PATH",
+                        help="files or directories (default: the current directory)")
+    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--output", "-o", type=Path, help="write the report here, not stdout")
+    parser.add_argument("--baseline", type=Path,
+                        help="report only findings not in this detect-secrets baseline")
+    parser.add_argument("--staged", action="store_true",
+                        help="scan what is staged in git (the index), not the working tree")
+    parser.add_argument("--fix", action="store_true", help="then run `keylint fix` on the findings")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="gitignore-style pattern to skip (repeatable)")
+    parser.add_argument("--config", type=Path, help="config file (default: ./pyproject.toml)")
+    parser.add_argument("--jobs", "-j", type=int, default=0,
+                        help="worker processes for large trees (default: CPU count)")
+
+
+def enabled_rules(cfg: config_mod.Config) -> tuple[str, ...] | None:
+    """Rule ids after [tool.keylint] enable/disable; None means every rule."""
+    if not cfg.enable and not cfg.disable:
+        return None
+    ids = [r.id for r in RULES if (not cfg.enable or r.id in cfg.enable)]
+    return tuple(i for i in ids if i not in cfg.disable)
+
+
+def collect(paths: list[str], cfg: config_mod.Config, jobs: int, *,
+            skip: tuple[str, ...] = ()) -> ScanResult:
+    """Discover and scan: the work of `keylint scan` without any output."""
+    targets, problems = discover(paths, cfg.exclude, skip=skip)
+    result = scan_targets(targets, max_size=cfg.max_file_size, rule_ids=enabled_rules(cfg),
+                          jobs=jobs)
+    result.problems[:0] = problems
+    result.files_skipped += len(problems)
+    return result
+
+
+def report(findings: list[Finding], result: ScanResult, fmt: str, stream: TextIO) -> None:
+    """Write `findings` in the chosen format."""
+    stats = result.stats()
+    stats["findings"] = len(findings)
+    if fmt == "json":
+        from keylint.report import jsonout
+
+        stream.write(jsonout.render(findings, stats))
+    elif fmt == "sarif":
+        from keylint.report import sarif
+
+        stream.write(sarif.render(findings))
+    elif fmt == "github":
+        from keylint.report import github
+
+        stream.write(github.render(findings))
+    else:
+        from keylint.report import text
+
+        text.write(findings, stats, stream)
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """One line per path that could not be scanned."""
+    for p in problems:
+        level = "error" if p.error else "note"
+        print(f"keylint: {level}: {p.display}: {p.reason}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Scan, report, and return the exit code."""
+    if args.jobs < 0:
+        raise KeylintError("--jobs must be 0 (one per CPU) or more")
+    cfg = config_mod.load(args.config).with_cli(
+        exclude=tuple(config_mod.load(args.config).exclude) + tuple(args.exclude) or None,
+    )
+    baseline = args.baseline or (Path(cfg.baseline) if cfg.baseline else None)
+    skip = (str(baseline),) if baseline else ()
+    if args.staged:
+        from keylint.scanner.staged import scan_staged
+
+        result = scan_staged(cfg)
+    else:
+        result = collect(args.paths or ["."], cfg, args.jobs, skip=skip)
+    findings = result.findings
+    if args.baseline is not None or (baseline is not None and baseline.exists()):
+        from keylint.baseline.gate import new_findings
+
+        assert baseline is not None
+        findings = new_findings(findings, baseline)
+    print_problems(result.problems)
+    if args.output:
+        tmp = args.output.with_name(args.output.name + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            report(findings, result, args.format, f)
+        os.replace(tmp, args.output)
+    else:
+        report(findings, result, args.format, sys.stdout)
+    if args.fix and findings:
+        from keylint.fix.api import fix_findings
+
+        return fix_findings(findings, cfg)
+    return 1 if findings else 0

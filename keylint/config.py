@@ -1,0 +1,107 @@
+"""`[tool.keylint]` settings: read once at the CLI boundary, passed down as a frozen dataclass."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from keylint.errors import KeylintError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover (python 3.10)
+    import tomli as tomllib
+
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+DEFAULT_BASELINE = ".secrets.baseline"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a run may be told by configuration. Defaults hold without a pyproject.toml."""
+
+    exclude: tuple[str, ...] = ()
+    baseline: str | None = None
+    enable: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    env_file: str = ".env"
+    secure_string: bool = True
+    source: str | None = field(default=None, compare=False)
+
+    def with_cli(self, **overrides: Any) -> Config:
+        """A copy with the command line's explicit values on top."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+_KEYS = {"exclude", "baseline", "enable", "disable", "max_file_size", "env_file", "secure_string"}
+
+
+def _strings(where: str, key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise KeylintError(f"{where}: [tool.keylint] {key} must be a list of strings")
+    return tuple(value)
+
+
+def parse(table: dict[str, Any], where: str) -> Config:
+    """Validate a `[tool.keylint]` table. Unknown keys and wrong types are errors."""
+    from keylint.rules import RULES_BY_ID
+
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise KeylintError(f"{where}: unknown key in [tool.keylint]: {', '.join(unknown)} "
+                           f"(known: {', '.join(sorted(_KEYS))})")
+    cfg = Config(source=where)
+    values: dict[str, Any] = {}
+    for key in ("exclude", "enable", "disable"):
+        if key in table:
+            values[key] = _strings(where, key, table[key])
+    for key in ("enable", "disable"):
+        bad = [r for r in values.get(key, ()) if r not in RULES_BY_ID]
+        if bad:
+            raise KeylintError(f"{where}: [tool.keylint] {key} names unknown rule(s): "
+                               f"{', '.join(bad)} (see `keylint rules`)")
+    for key in ("baseline", "env_file"):
+        if key in table:
+            if not isinstance(table[key], str) or not table[key]:
+                raise KeylintError(f"{where}: [tool.keylint] {key} must be a non-empty string")
+            values[key] = table[key]
+    if "max_file_size" in table:
+        v = table["max_file_size"]
+        if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
+            raise KeylintError(f"{where}: [tool.keylint] max_file_size must be a positive integer")
+        values["max_file_size"] = v
+    if "secure_string" in table:
+        if not isinstance(table["secure_string"], bool):
+            raise KeylintError(f"{where}: [tool.keylint] secure_string must be true or false")
+        values["secure_string"] = table["secure_string"]
+    return replace(cfg, **values)
+
+
+def load(path: Path | None = None, *, search_from: Path | None = None) -> Config:
+    """Read `path` (an explicit --config), else ./pyproject.toml when it has [tool.keylint]."""
+    explicit = path is not None
+    if path is None:
+        path = (search_from or Path.cwd()) / "pyproject.toml"
+        if not path.is_file():
+            return Config()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise KeylintError(f"{path}: cannot read config: {exc.strerror or exc}") from exc
+    try:
+        doc = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise KeylintError(f"{path}: malformed TOML: {exc}") from exc
+    tool = doc.get("tool", {})
+    table = tool.get("keylint") if isinstance(tool, dict) else None
+    if table is None:
+        if explicit and path.name != "pyproject.toml":
+            table = doc  # a dedicated keylint.toml holds the keys at the top level
+        else:
+            return Config(source=str(path))
+    if not isinstance(table, dict):
+        raise KeylintError(f"{path}: [tool.keylint] must be a table")
+    return parse(table, str(path))

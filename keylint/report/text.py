@@ -1,0 +1,39 @@
+"""Human output: one line per finding, then a summary line. Colour only on a TTY, NO_COLOR honoured."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TextIO
+
+from keylint.scanner.finding import Finding
+
+
+def use_colour(stream: TextIO) -> bool:
+    """Colour when writing to a terminal and the user has not set NO_COLOR."""
+    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+def _c(text: str, code: str, on: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if on else text
+
+
+def format_finding(f: Finding, *, colour: bool = False) -> str:
+    """`path:line:col: <secret type> <masked> (<rule id>)`."""
+    where = _c(f"{f.path}:{f.line}:{f.column}:", "1", colour)
+    return f"{where} {_c(f.secret_type, '31', colour)} {f.masked} ({f.rule_id})"
+
+
+def summary(stats: dict[str, object]) -> str:
+    """The closing line: files scanned and skipped, findings, seconds."""
+    n = stats["findings"]
+    return (f"keylint: {stats['files_scanned']} files scanned, {stats['files_skipped']} skipped, "
+            f"{n} finding{'s' if n != 1 else ''} in {stats['seconds']:.2f}s")
+
+
+def write(findings: Sequence[Finding], stats: dict[str, object], stream: TextIO) -> None:
+    """Write every finding, then the summary."""
+    colour = use_colour(stream)
+    for f in findings:
+        stream.write(format_finding(f, colour=colour) + "\n")
+    stream.write(summary(stats) + "\n")

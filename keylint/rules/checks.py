@@ -1,0 +1,160 @@
+"""Checksums and structural checks that tell a real key from a look-alike.
+
+Each check takes the candidate secret (str) and returns True when it may be a real key. They are
+pure, cheap, and run only on candidates that the patterns already matched.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import re
+import zlib
+from collections import Counter
+from collections.abc import Callable
+
+_B62_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def base62(n: int, width: int) -> str:
+    """`n` in base62 (0-9A-Za-z), most significant digit first, left-padded with '0'."""
+    digits = []
+    while n:
+        n, r = divmod(n, 62)
+        digits.append(_B62_ALPHABET[r])
+    return "".join(reversed(digits)).rjust(width, "0")
+
+
+def crc32_base62(secret: str) -> bool:
+    """GitHub classic and npm tokens: the last 6 chars are base62(crc32(the 30 random chars))."""
+    body = secret[4:]
+    if len(body) != 36:
+        return False
+    return base62(zlib.crc32(body[:30].encode()), 6) == body[30:]
+
+
+def shannon(value: str) -> float:
+    """Shannon entropy in bits per character."""
+    if not value:
+        return 0.0
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+
+
+def mixed_alnum(secret: str) -> bool:
+    """A random alphanumeric key mixes digits and letters; words and identifiers do not."""
+    body = secret.split("_", 1)[-1] if secret[:3] in ("fw_",) else secret
+    has_digit = any(c.isdigit() for c in body)
+    has_upper = any(c.isupper() for c in body)
+    has_lower = any(c.islower() for c in body)
+    return has_digit + has_upper + has_lower >= 3 or (has_digit and (has_upper or has_lower)
+                                                      and len(body) >= 40)
+
+
+# Documented placeholders published by providers: never real, always in docs and tests.
+_DOCUMENTED = (
+    "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "AKIAI44QH8DHBEXAMPLE", "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+)
+
+
+def not_documented_example(secret: str) -> bool:
+    """AWS's documented example keys end in EXAMPLE / EXAMPLEKEY."""
+    return secret not in _DOCUMENTED and not secret.endswith(("EXAMPLE", "EXAMPLEKEY"))
+
+
+def discord_id(secret: str) -> bool:
+    """The first part of a Discord bot token is the base64 of the bot's numeric id."""
+    part = secret.split(".", 1)[0]
+    try:
+        raw = base64.b64decode(part + "=" * (-len(part) % 4), altchars=b"-_", validate=False)
+    except (binascii.Error, ValueError):
+        return False
+    return raw.isdigit() and 15 <= len(raw) <= 21
+
+
+def _b64url_json(part: str) -> object:
+    raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    return json.loads(raw)
+
+
+# jwt.io's sample signature: the token on every tutorial page.
+_JWT_SAMPLE_SIGNATURES = ("SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",)
+
+
+def jwt(secret: str) -> bool:
+    """Header and payload must decode to JSON objects; the header must name an algorithm."""
+    parts = secret.split(".")
+    if len(parts) != 3 or parts[2] in _JWT_SAMPLE_SIGNATURES:
+        return False
+    try:
+        header, payload = _b64url_json(parts[0]), _b64url_json(parts[1])
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return False
+    return isinstance(header, dict) and "alg" in header and isinstance(payload, dict)
+
+
+_PLACEHOLDER_WORDS = re.compile(
+    r"(?i)(?:example|your[_-]?|placeholder|changeme|change[_-]me|replace[_-]?me|dummy|redacted|"
+    r"secret[_-]?here|insert|xxxx|\*\*\*|\.\.\.|<|>|\{\{|\$\{|%\(|%s)"
+)
+_CODE_VALUE = re.compile(
+    r"(?i)^(?:none|null|true|false|nil|undefined|self\.|os\.|env\b|getenv|environ|settings\.|"
+    r"config\.|process\.env|get_?password|input\(|getpass|secrets\.|vault|\$|\{|%|\()"
+)
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*(?:\(\)?|\[)?$")
+
+
+def password_value(secret: str) -> bool:
+    """A hard-coded password: not a placeholder, a reference, or a plain identifier or word."""
+    if _PLACEHOLDER_WORDS.search(secret) or _CODE_VALUE.match(secret):
+        return False
+    if _IDENTIFIER.match(secret) and not any(c.isdigit() for c in secret):
+        return False  # a variable, attribute or function name, or a dictionary word
+    classes = (any(c.islower() for c in secret) + any(c.isupper() for c in secret)
+               + any(c.isdigit() for c in secret) + any(not c.isalnum() for c in secret))
+    return classes >= 3 and shannon(secret) >= 3.0
+
+
+def url_password(secret: str) -> bool:
+    """The password part of `scheme://user:password@host`: not a placeholder or template."""
+    if _PLACEHOLDER_WORDS.search(secret) or secret.lower() in ("password", "passwd", "secret"):
+        return False
+    return not secret.startswith(("$", "%", "{", ":")) and shannon(secret) >= 2.5
+
+
+def pem_block(secret: str) -> bool:
+    """A private key block has a real base64 body, not a template or an ellipsis."""
+    body = re.sub(r"-----[A-Z ]+-----|\\[nr]|[\s\"',+]", "", secret)
+    if "..." in secret or "<" in body:
+        return False
+    return len(body) >= 64 and re.fullmatch(r"[A-Za-z0-9+/=:-]+", body.replace("Proc-Type", ""))\
+        is not None or len(re.findall(r"[A-Za-z0-9+/]{40,}", secret)) >= 2
+
+
+_GENERIC_PLACEHOLDER = re.compile(
+    r"(?i)(?:x{5,}|\*{3,}|\.\.\.|example|your[_-]|<|>|\{\{|\$\{|placeholder|redacted|dummy)"
+)
+_RUN = re.compile(r"(.)\1{5,}")
+_SEQUENCES = ("0123456789", "abcdefghij", "ABCDEFGHIJ", "1234567890")
+
+
+def is_placeholder(secret: str) -> bool:
+    """Shared filter: masked, templated, repeated or sequential values are not keys."""
+    if _GENERIC_PLACEHOLDER.search(secret) or _RUN.search(secret):
+        return True
+    return any(s in secret for s in _SEQUENCES)
+
+
+CHECKS: dict[str, Callable[[str], bool]] = {
+    "crc32_base62": crc32_base62,
+    "mixed_alnum": mixed_alnum,
+    "not_documented_example": not_documented_example,
+    "discord_id": discord_id,
+    "jwt": jwt,
+    "password_value": password_value,
+    "url_password": url_password,
+    "pem_block": pem_block,
+}

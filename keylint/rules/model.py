@@ -1,0 +1,37 @@
+"""What a rule is: plain data, compiled by the scanner, read by every other part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Characters that continue a token: a match touching one of these on either side is part of a
+# longer string (too long, or an identifier), so it is not reported.
+TOKEN_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One provider key format.
+
+    `pattern` is a linear-time regex (no nested quantifiers, no look-around: it must compile
+    under RE2 and `re` alike) for the whole token; an optional `(?P<secret>...)` group narrows the
+    reported secret. `keywords` are literal strings the prefilter may use; `context` lists the
+    provider words (case-insensitive) of which one must stand on the line or up to two lines above
+    when `needs_context` is set.
+    """
+
+    id: str
+    provider: str
+    secret_type: str
+    pattern: str
+    env_var: str
+    rotate_url: str
+    keywords: tuple[str, ...] = ()
+    needs_context: bool = False
+    context: tuple[str, ...] = ()
+    checksum: str | None = None  # name of a function in rules/checks.py
+    validator: str | None = None  # name of a structural check in rules/checks.py
+    min_entropy: float = 0.0  # Shannon bits per character of the secret
+    boundary: bytes = TOKEN_CHARS  # chars that may not touch the token on either side
+    generic: bool = False  # a shape without a provider (password, URL, JWT): loses to a provider
+    description: str = ""

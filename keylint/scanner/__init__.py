@@ -1,0 +1,1 @@
+"""File discovery, the matching engine and false-positive filters."""

@@ -1,0 +1,175 @@
+"""Which files to scan: git-aware listing, .gitignore outside git, excludes through pathspec.
+
+In a git work tree a directory is listed the way git lists it (`git ls-files -co
+--exclude-standard -z`: tracked plus untracked-not-ignored). Outside git the tree is walked and each
+directory's `.gitignore` is honoured with pathspec's `GitIgnoreSpec`, pruning ignored directories
+(git's own rule that an ignored parent hides its children). Files named explicitly are always
+scanned, as pre-commit expects. Symlinks that leave the scanned root are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from keylint.errors import KeylintError
+
+
+@dataclass(frozen=True)
+class Target:
+    """A file to scan: where to open it and how to name it in reports."""
+
+    open_path: str
+    display: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A path that could not be scanned, and why (printed on one line)."""
+
+    display: str
+    reason: str
+    error: bool = True  # False: worth a note (a skip), not the user's action
+
+
+def display_path(path: str, cwd: str) -> str:
+    """Relative to the current directory when under it, else absolute; always `/` separators."""
+    absolute = os.path.abspath(path)
+    rel = os.path.relpath(absolute, cwd)
+    shown = absolute if rel.startswith("..") else rel
+    return shown.replace(os.sep, "/")
+
+
+def _git_root(directory: str) -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", directory, "rev-parse", "--show-toplevel"],
+            capture_output=True, text=True, check=False,
+        )
+    except OSError:
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def _git_files(directory: str) -> list[str] | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", directory, "ls-files", "-co", "--exclude-standard", "-z", "--", "."],
+            capture_output=True, check=False,
+        )
+    except OSError:
+        return None
+    if out.returncode != 0:
+        return None
+    names = [os.fsdecode(n) for n in out.stdout.split(b"\0") if n]
+    return list(dict.fromkeys(names))  # a conflicted file is listed once per stage
+
+
+def _ignore_spec(directory: str) -> pathspec.GitIgnoreSpec | None:
+    try:
+        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as f:
+            return pathspec.GitIgnoreSpec.from_lines(f.read().splitlines())
+    except OSError:
+        return None
+
+
+def _walk(root: str) -> Iterator[str]:
+    """Files under `root` (relative, `/`-separated) that the .gitignore files do not ignore."""
+    stack: list[tuple[str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = [("", [])]
+    while stack:
+        rel_dir, specs = stack.pop()
+        abs_dir = os.path.join(root, rel_dir) if rel_dir else root
+        spec = _ignore_spec(abs_dir)
+        if spec is not None:
+            specs = [*specs, (rel_dir, spec)]
+        try:
+            entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            is_dir = entry.is_dir(follow_symlinks=False)
+            if is_dir and entry.name == ".git":
+                continue
+            if _ignored(rel, is_dir, specs):
+                continue
+            if is_dir:
+                subdirs.append((rel, specs))
+            else:
+                yield rel
+        stack.extend(reversed(subdirs))
+
+
+def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool:
+    result = False
+    for base, spec in specs:
+        sub = rel[len(base) + 1:] if base else rel
+        check = spec.check_file(sub + "/" if is_dir else sub)
+        if check.include is not None:
+            result = bool(check.include)
+    return result
+
+
+def discover(
+    paths: Sequence[str], exclude: Sequence[str], *, cwd: str | None = None,
+    skip: Sequence[str] = (),
+) -> tuple[list[Target], list[Problem]]:
+    """Expand the given paths into files to scan, and the paths that could not be."""
+    cwd = cwd or os.getcwd()
+    excluded = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    skip_abs = {os.path.abspath(s) for s in skip}
+    targets: list[Target] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+
+    def add(open_path: str, rel_to_root: str | None) -> None:
+        absolute = os.path.abspath(open_path)
+        if absolute in seen or absolute in skip_abs:
+            return
+        shown = display_path(open_path, cwd)
+        if excluded is not None and (excluded.match_file(shown)
+                                     or (rel_to_root and excluded.match_file(rel_to_root))):
+            return
+        seen.add(absolute)
+        targets.append(Target(open_path, shown))
+
+    for given in paths:
+        if os.path.islink(given) and not os.path.exists(given):
+            problems.append(Problem(display_path(given, cwd), "broken symlink", error=False))
+        elif os.path.isfile(given):
+            add(given, None)
+        elif os.path.isdir(given):
+            _add_directory(given, add, problems, cwd)
+        elif os.path.exists(given):
+            problems.append(Problem(display_path(given, cwd), "not a regular file", error=False))
+        else:
+            raise KeylintError(f"{given}: no such file or directory")
+    return targets, problems
+
+
+def _add_directory(
+    directory: str, add: Callable[[str, str | None], None], problems: list[Problem], cwd: str
+) -> None:
+    root_real = os.path.realpath(directory)
+    names = _git_files(directory) if _git_root(directory) else None
+    listing = names if names is not None else list(_walk(directory))
+    for rel in listing:
+        full = os.path.join(directory, rel)
+        if os.path.islink(full):
+            real = os.path.realpath(full)
+            if not os.path.exists(real):
+                problems.append(Problem(display_path(full, cwd), "broken symlink", error=False))
+                continue
+            if os.path.commonpath([root_real, real]) != root_real:
+                problems.append(Problem(display_path(full, cwd), "symlink leaves the scanned tree",
+                                        error=False))
+                continue
+        if os.path.isdir(full):  # a submodule or a symlink to a directory
+            continue
+        add(full, rel)

@@ -1,0 +1,52 @@
+"""A finding: a frozen record of one secret at one place. Its repr never shows the secret."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from keylint.masking import mask, sha1_hex
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One secret found in one file. `secret` stays in memory: no output format includes it."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    rule_id: str
+    provider: str
+    secret_type: str
+    secret: str = field(repr=False, compare=False)
+    hashed_secret: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.hashed_secret:
+            object.__setattr__(self, "hashed_secret", sha1_hex(self.secret))
+
+    @property
+    def masked(self) -> str:
+        """The secret as it may be shown: first 7, `***...`, last 4 (never over a third)."""
+        return mask(self.secret)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across line moves: path, rule and the secret's hash."""
+        return f"{self.path}:{self.rule_id}:{self.hashed_secret}"
+
+    def __repr__(self) -> str:
+        return (f"Finding(path={self.path!r}, line={self.line}, rule_id={self.rule_id!r}, "
+                f"masked={self.masked!r})")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every public field, without the raw secret (the JSON output contract)."""
+        return {
+            "path": self.path, "line": self.line, "column": self.column,
+            "end_line": self.end_line, "end_column": self.end_column,
+            "rule_id": self.rule_id, "provider": self.provider, "secret_type": self.secret_type,
+            "masked": self.masked, "hashed_secret": self.hashed_secret,
+            "fingerprint": self.fingerprint,
+        }
