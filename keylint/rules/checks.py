@@ -49,8 +49,9 @@ def mixed_alnum(secret: str) -> bool:
     has_digit = any(c.isdigit() for c in body)
     has_upper = any(c.isupper() for c in body)
     has_lower = any(c.islower() for c in body)
-    return has_digit + has_upper + has_lower >= 3 or (has_digit and (has_upper or has_lower)
-                                                      and len(body) >= 40)
+    if has_upper and has_lower:
+        return has_digit or len(body) >= 20
+    return has_digit and (has_upper or has_lower) and len(body) >= 40
 
 
 # Documented placeholders published by providers: never real, always in docs and tests.
@@ -107,10 +108,20 @@ _CODE_VALUE = re.compile(
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*(?:\(\)?|\[)?$")
 
 
+# Publishable or test-mode keys and Stripe's documented test key: not passwords.
+_NOT_PASSWORDS = ("pk_live_", "pk_test_", "sk_test_", "rk_test_")
+_COMMON_PASSWORDS = frozenset({
+    "password", "passwd", "secret", "postgres", "admin", "root", "changeme", "test", "guest",
+    "pass", "mysql", "redis", "example", "default", "user", "username",
+})
+
+
 def password_value(secret: str) -> bool:
     """A hard-coded password: not a placeholder, a reference, or a plain identifier or word."""
     if _PLACEHOLDER_WORDS.search(secret) or _CODE_VALUE.match(secret):
         return False
+    if secret.startswith(_NOT_PASSWORDS) or any(c in secret for c in "()[]{}"):
+        return False  # a test-mode key, or code (`f(x)`, `a[b]`), not a literal password
     if _IDENTIFIER.match(secret) and not any(c.isdigit() for c in secret):
         return False  # a variable, attribute or function name, or a dictionary word
     classes = (any(c.islower() for c in secret) + any(c.isupper() for c in secret)
@@ -120,7 +131,7 @@ def password_value(secret: str) -> bool:
 
 def url_password(secret: str) -> bool:
     """The password part of `scheme://user:password@host`: not a placeholder or template."""
-    if _PLACEHOLDER_WORDS.search(secret) or secret.lower() in ("password", "passwd", "secret"):
+    if _PLACEHOLDER_WORDS.search(secret) or secret.lower() in _COMMON_PASSWORDS:
         return False
     return not secret.startswith(("$", "%", "{", ":")) and shannon(secret) >= 2.5
 
@@ -130,8 +141,8 @@ def pem_block(secret: str) -> bool:
     body = re.sub(r"-----[A-Z ]+-----|\\[nr]|[\s\"',+]", "", secret)
     if "..." in secret or "<" in body:
         return False
-    return len(body) >= 64 and re.fullmatch(r"[A-Za-z0-9+/=:-]+", body.replace("Proc-Type", ""))\
-        is not None or len(re.findall(r"[A-Za-z0-9+/]{40,}", secret)) >= 2
+    return (len(body) >= 64 and re.fullmatch(r"[A-Za-z0-9+/=:-]+", body.replace("Proc-Type", ""))\
+        is not None) or len(re.findall(r"[A-Za-z0-9+/]{40,}", secret)) >= 2
 
 
 _GENERIC_PLACEHOLDER = re.compile(

@@ -40,9 +40,7 @@ _PROVIDERS = (
     Provider("replicate", "Replicate", "REPLICATE_API_TOKEN",
              "https://replicate.com/account/api-tokens"),
     Provider("together", "Together AI", "TOGETHER_API_KEY",
-             "https://api.together.ai/settings/api-keys", ("together_", "togetherai", "together.",
-                                                            "together(", "\"together\"", "[together",
-                                                            "togetherConfig")),
+             "https://api.together.ai/settings/api-keys", ("together",)),
     Provider("perplexity", "Perplexity", "PERPLEXITY_API_KEY", "https://www.perplexity.ai/settings/api"),
     Provider("xai", "xAI", "XAI_API_KEY", "https://console.x.ai"),
     Provider("deepseek", "DeepSeek", "DEEPSEEK_API_KEY", "https://platform.deepseek.com/api_keys",
@@ -152,7 +150,7 @@ RULES: tuple[Rule, ...] = (
        keywords=("pplx-",), min_entropy=4.0),
     _r("xai-api-key", "xai", "xAI API Key", rf"xai-[{_B62}]{{80}}", keywords=("xai-",),
        min_entropy=4.5),
-    _r("fireworks-api-key", "fireworks", "Fireworks AI API Key", rf"fw_[{_B62}]{{24,30}}",
+    _r("fireworks-api-key", "fireworks", "Fireworks AI API Key", rf"fw_[{_B62}]{{24}}",
        keywords=("fw_",), min_entropy=3.7, validator="mixed_alnum"),
     _r("langsmith-api-key", "langsmith", "LangSmith API Key",
        r"lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}", keywords=("lsv2_",)),
@@ -226,8 +224,8 @@ RULES: tuple[Rule, ...] = (
        r"[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^:@/\s\"'`<>{}$]{1,64}:(?P<secret>[^@/\s\"'`<>]{6,128})@"
        r"[A-Za-z0-9.\-_\[\]]{2,}", keywords=("://",), validator="url_password", generic=True),
     _r("password-assignment", "generic_password", "Secret Keyword",
-       r"(?i:pass(?:word|wd)?|pwd|secret)[A-Za-z0-9_]{0,24}[\"'\]]{0,2}[ \t]{0,4}(?::=|=>|[:=])"
-       r"[ \t]{0,4}[bru]?[\"'`]?(?P<secret>[^\s\"'`,;]{8,128})",
+       r"(?i:pass(?:word|wd)?|pwd|secret)[A-Za-z0-9_]{0,24}[\"'`\]]{0,2}[ \t]{0,4}(?::=|=>|[:=]|is\b)"
+       r"[ \t]{0,4}[bru]?[\"'`]?(?P<secret>[^\s\"'`,;]{8,400})",
        keywords=("pass", "pwd", "secret"), validator="password_value", generic=True,
        boundary=_LETTERS),
     # ---- Bare shapes: only with the provider named nearby (same line or up to two lines above)

@@ -27,6 +27,8 @@ except ImportError:  # pragma: no cover
 _SECRET_GROUP = "(?P<secret>"
 _BLOB_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
 _PEM_MAX = 64 * 1024
+_SAME_LINE_REACH = 200  # bytes between a provider word and a bare-shape key on one line
+_LONG_LINE = 1000
 
 
 @dataclass(frozen=True)
@@ -80,50 +82,72 @@ class Detector:
 
     # ------------------------------------------------------------------ pass 1
     def _direct(self, data: bytes, pos: int, endpos: int) -> Iterable[Match]:
-        assert self._master is not None
-        for m in self._master.finditer(data, pos, endpos):
-            name = m.lastgroup
-            rule = self.direct[int(name[1:])]
-            start, end = m.span()
-            if not _bounded(data, start, end, rule.boundary):
-                continue
+        for rule, start, end in self._candidates(data, pos, endpos):
             if rule.generic:
-                # A generic shape (password, URL) may hold a provider key: report that too.
-                yield from self._direct(data, start + 1, end)
+                # A generic shape (password, URL) may hold a provider-format token: report the
+                # token under its provider, and drop the generic finding (a token that fails its
+                # checksum is a fixture, not a password).
+                ss, se = self._secret_span(rule, data, start, end)
+                inner = [c for c in self._candidates(data, ss, se, bounded=False)
+                         if not c[0].generic]
+                for r, s, e in inner:
+                    match = self._accept(r, data, s, e) if _bounded(data, s, e, r.boundary) else None
+                    if match is not None:
+                        yield match
+                if inner:
+                    continue
             match = self._accept(rule, data, start, end)
             if match is not None:
                 yield match
 
+    def _candidates(
+        self, data: bytes, pos: int, endpos: int, *, bounded: bool = True
+    ) -> Iterable[tuple[Rule, int, int]]:
+        """Pattern matches of the self-identifying rules (that do not run on into other text)."""
+        assert self._master is not None
+        for m in self._master.finditer(data, pos, endpos):
+            rule = self.direct[int(m.lastgroup[1:])]
+            start, end = m.span()
+            if not bounded or _bounded(data, start, end, rule.boundary):
+                yield rule, start, end
+
     # ------------------------------------------------------------------ pass 2
     def _contextual(self, data: bytes, taken: Sequence[Match]) -> Iterable[Match]:
         assert self._context is not None
-        # line start -> {rule id: (lines above, distance, rule)}
+        # line start -> {rule id: (distance rank, keyword offset, rule)}
         lines: dict[int, dict[str, tuple[int, int, Rule]]] = {}
         for m in self._context.finditer(data):
-            word = m.group().lower()
-            rules = self._context_rules[bytes(word)]
-            ls = data.rfind(b"\n", 0, m.start()) + 1
-            for above in range(3):
+            if not _word_edge(data, m.start(), m.end()):
+                continue
+            rules = self._context_rules[bytes(m.group().lower())]
+            for rank, ls in _nearby_lines(data, m.start()):
                 slot = lines.setdefault(ls, {})
                 for r in rules:
                     old = slot.get(r.id)
-                    rank = (above, m.start())
-                    if old is None or rank[0] < old[0]:
-                        slot[r.id] = (above, m.start(), r)
-                nxt = data.find(b"\n", ls)
-                if nxt < 0:
-                    break
-                ls = nxt + 1
+                    if old is None or rank < old[0]:
+                        slot[r.id] = (rank, m.start(), r)
         spans = [(t.start, t.end) for t in taken if not t.rule.generic]
         best: dict[tuple[int, int], tuple[tuple[int, int, int], Match]] = {}
         for ls, slot in lines.items():
             le = data.find(b"\n", ls)
             le = len(data) if le < 0 else le
-            for order, (above, kpos, rule) in enumerate(
+            if le - ls > _LONG_LINE and all(v[0] for v in slot.values()):
+                continue  # a minified bundle: context from another line means nothing there
+            credential_line: bool | None = None
+            for order, (rank, kpos, rule) in enumerate(
                 sorted(slot.values(), key=lambda v: self.rules.index(v[2]))
             ):
+                if rank:
+                    # The provider is named on another line: this line must itself hold a
+                    # credential (api_key, token, Bearer, ...), not an id or a digest.
+                    if credential_line is None:
+                        credential_line = _CREDENTIAL.search(data, ls, le) is not None
+                    if not credential_line:
+                        continue
                 for m in self._exact[rule.id].finditer(data, ls, le):
                     start, end = m.span()
+                    if rank == 0 and abs(start - kpos) > _SAME_LINE_REACH:
+                        continue  # the provider word is far away on a long line
                     if any(s < end and start < e for s, e in spans):
                         continue
                     if not _bounded(data, start, end, rule.boundary):
@@ -131,19 +155,23 @@ class Detector:
                     match = self._accept(rule, data, start, end)
                     if match is None:
                         continue
-                    rank = (above, abs(start - kpos) if above == 0 else 0, order)
-                    old = best.get((start, end))
-                    if old is None or rank < old[0]:
-                        best[(start, end)] = (rank, match)
+                    key = (rank, abs(start - kpos) if rank == 0 else 0, order)
+                    prior = best.get((start, end))
+                    if prior is None or key < prior[0]:
+                        best[(start, end)] = (key, match)
         return [v[1] for v in best.values()]
 
     # ------------------------------------------------------------------ checks
+    def _secret_span(self, rule: Rule, data: bytes, start: int, end: int) -> tuple[int, int]:
+        """The span of the rule's `secret` group within its match (the whole match if none)."""
+        if _SECRET_GROUP not in rule.pattern:
+            return start, end
+        m = self._exact[rule.id].match(data, start, end)
+        return m.span("secret") if m is not None else (start, end)
+
     def _accept(self, rule: Rule, data: bytes, start: int, end: int) -> Match | None:
         if _SECRET_GROUP in rule.pattern:
-            m = self._exact[rule.id].match(data, start, end)
-            if m is None:  # pragma: no cover (the master matched the same text)
-                return None
-            start, end = m.span("secret")
+            start, end = self._secret_span(rule, data, start, end)
         elif rule.validator == "pem_block":
             stop = data.find(b"-----END", end, end + _PEM_MAX)
             if stop < 0:
@@ -161,6 +189,39 @@ class Detector:
         if rule.validator and not CHECKS[rule.validator](secret):
             return None
         return Match(rule, start, end, secret)
+
+
+# Words that say a value is a credential, for a line whose provider is named on a nearby line.
+_CREDENTIAL = re.compile(
+    rb"(?i)(?:api[_-]?key|apikey|token|secret|passw|auth|bearer|credential|access[_-]?key|"
+    rb"private[_-]?key|\bkey\b|-H\s|x-api|subscription|\bvalue\b[\"']?\s*[:=])"
+)
+_LETTER = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_LOWER = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+
+
+def _word_edge(data: bytes, start: int, end: int) -> bool:
+    """A provider word starts a word (`aws_key`, `AwsConfig`), not the middle of one (`draws`)."""
+    if start > 0 and data[start - 1] in _LETTER:
+        return False
+    return not (end < len(data) and data[end] in _LOWER and data[end - 1] in _LOWER)
+
+
+def _nearby_lines(data: bytes, pos: int) -> list[tuple[int, int]]:
+    """(rank, line start) of the lines a provider word at `pos` gives context to: its own line
+    (rank 0), the next (1), the previous (2, as `requests.post(url)` after a headers line) and the
+    one after next (3)."""
+    ls = data.rfind(b"\n", 0, pos) + 1
+    out = [(0, ls)]
+    nxt = data.find(b"\n", ls)
+    if nxt >= 0:
+        out.append((1, nxt + 1))
+        nxt2 = data.find(b"\n", nxt + 1)
+        if nxt2 >= 0:
+            out.append((3, nxt2 + 1))
+    if ls > 0:
+        out.append((2, data.rfind(b"\n", 0, ls - 1) + 1))
+    return out
 
 
 def _bounded(data: bytes, start: int, end: int, boundary: bytes) -> bool:
