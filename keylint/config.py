@@ -9,11 +9,6 @@ from typing import Any
 
 from keylint.errors import KeylintError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover (python 3.10)
-    import tomli as tomllib
-
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_BASELINE = ".secrets.baseline"
 
@@ -91,6 +86,10 @@ def load(path: Path | None = None, *, search_from: Path | None = None) -> Config
         raw = path.read_bytes()
     except OSError as exc:
         raise KeylintError(f"{path}: cannot read config: {exc.strerror or exc}") from exc
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover (python 3.10)
+        import tomli as tomllib
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -13,10 +13,12 @@ import os
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from keylint.errors import KeylintError
+
+if TYPE_CHECKING:
+    import pathspec
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ def _git_files(directory: str) -> list[str] | None:
 
 
 def _ignore_spec(directory: str) -> pathspec.GitIgnoreSpec | None:
+    import pathspec  # only a walk outside git or --exclude needs it: keep start-up fast
+
     try:
         with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as f:
             return pathspec.GitIgnoreSpec.from_lines(f.read().splitlines())
@@ -121,7 +125,11 @@ def discover(
 ) -> tuple[list[Target], list[Problem]]:
     """Expand the given paths into files to scan, and the paths that could not be."""
     cwd = cwd or os.getcwd()
-    excluded = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    excluded = None
+    if exclude:
+        import pathspec
+
+        excluded = pathspec.GitIgnoreSpec.from_lines(exclude)
     skip_abs = {os.path.abspath(s) for s in skip}
     targets: list[Target] = []
     problems: list[Problem] = []

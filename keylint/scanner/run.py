@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from keylint.scanner.engine import detector_for, scan_bytes
@@ -116,6 +115,7 @@ def scan_targets(
 def _parallel(targets: list[Target], jobs: int, max_size: int,
               rule_ids: tuple[str, ...] | None) -> list[_FileResult]:
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     detector_for(rule_ids)  # compiled before the fork: workers inherit it
     n = max(1, min(jobs * 8, len(targets) // 16))

@@ -1,0 +1,170 @@
+"""`keylint scan --staged`: scan what the next commit would contain (the index), not the work tree.
+
+Paths and blob ids come from `git diff --cached --raw -z` (added, copied, modified, renamed files);
+the blobs are read from the object store with `git cat-file --batch`, so a key that is only in the
+work tree is not reported and a key that is staged but since edited away still is. `GIT_INDEX_FILE`
+is inherited, so `git commit -a` and `git commit PATH` (temporary indexes) are scanned right.
+Excludes, the size cap, the binary sniff and notebooks are handled as in a normal scan.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pathspec
+
+from keylint.config import DEFAULT_BASELINE, Config
+from keylint.errors import KeylintError
+from keylint.rules import RULES
+from keylint.scanner.engine import detector_for, scan_bytes
+from keylint.scanner.files import Problem, display_path
+from keylint.scanner.notebooks import notebook_text
+from keylint.scanner.run import ScanResult
+
+_SNIFF = 8192
+_REGULAR_MODES = {"100644", "100755"}  # not symlinks (120000) nor submodules (160000)
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """One staged file: its blob id and its path from the repository root."""
+
+    blob: str
+    path: str
+
+
+def _git(args: Sequence[str], cwd: str, data: bytes | None = None) -> bytes:
+    try:
+        out = subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True,
+                             check=False)
+    except OSError as exc:
+        raise KeylintError(f"--staged: cannot run git: {exc.strerror or exc}") from exc
+    if out.returncode != 0:
+        msg = os.fsdecode(out.stderr).strip().splitlines()
+        raise KeylintError(f"{cwd}: --staged: git {args[0]} failed: {msg[-1] if msg else '?'}")
+    return out.stdout
+
+
+def repo_root(cwd: str) -> str:
+    """The top of the work tree holding `cwd`; a KeylintError outside one."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd,
+                             capture_output=True, check=False)
+    except OSError as exc:
+        raise KeylintError(f"--staged: cannot run git: {exc.strerror or exc}") from exc
+    root = os.fsdecode(out.stdout).strip()
+    if out.returncode != 0 or not root:
+        raise KeylintError(f"{cwd}: --staged needs a git work tree (this is not one)")
+    return root
+
+
+def parse_raw(raw: bytes) -> list[StagedFile]:
+    """Regular files from `git diff --raw -z --no-abbrev` output (renames and copies: new path)."""
+    fields = raw.split(b"\0")
+    files: list[StagedFile] = []
+    i = 0
+    while i < len(fields) - 1:
+        meta = fields[i].split()
+        status = meta[4].decode()
+        paths = 2 if status[:1] in ("R", "C") else 1
+        path = os.fsdecode(fields[i + paths])
+        i += 1 + paths
+        if meta[1].decode() in _REGULAR_MODES:
+            files.append(StagedFile(meta[3].decode(), path))
+    return files
+
+
+def staged_files(root: str) -> list[StagedFile]:
+    """Added, copied, modified and renamed regular files in the index, against HEAD."""
+    raw = _git(["diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-ext-diff",
+                "--no-textconv", "--diff-filter=ACMR"], root)
+    return parse_raw(raw)
+
+
+def blob_sizes(root: str, blobs: Sequence[str]) -> dict[str, int]:
+    """Each blob's size in bytes (`git cat-file --batch-check`)."""
+    if not blobs:
+        return {}
+    out = _git(["cat-file", "--batch-check=%(objectname) %(objectsize)"], root,
+               "".join(f"{b}\n" for b in blobs).encode())
+    sizes: dict[str, int] = {}
+    for line in out.splitlines():
+        name, size = line.split()
+        if size == b"missing":
+            raise KeylintError(f"{root}: --staged: git has no object {name.decode()}")
+        sizes[name.decode()] = int(size)
+    return sizes
+
+
+def read_blobs(root: str, blobs: Sequence[str]) -> dict[str, bytes]:
+    """The contents of these blobs, read in one `git cat-file --batch` process."""
+    if not blobs:
+        return {}
+    out = _git(["cat-file", "--batch"], root, "".join(f"{b}\n" for b in blobs).encode())
+    contents: dict[str, bytes] = {}
+    pos = 0
+    while pos < len(out):
+        eol = out.index(b"\n", pos)
+        header = out[pos:eol].split()
+        if len(header) != 3:  # "<id> missing": gone from the object store since the diff
+            raise KeylintError(f"{root}: --staged: git has no object {header[0].decode()}")
+        name, _kind, size = header
+        start = eol + 1
+        contents[name.decode()] = out[start:start + int(size)]
+        pos = start + int(size) + 1
+    return contents
+
+
+def _rule_ids(cfg: Config) -> tuple[str, ...] | None:
+    if not cfg.enable and not cfg.disable:
+        return None
+    return tuple(r.id for r in RULES
+                 if (not cfg.enable or r.id in cfg.enable) and r.id not in cfg.disable)
+
+
+def scan_staged(cfg: Config, *, cwd: str | None = None, skip: Sequence[str] = ()) -> ScanResult:
+    """Findings in the staged version of each staged file; paths shown relative to `cwd`.
+
+    The baseline files (`skip`, `[tool.keylint] baseline`, `.secrets.baseline`) are not scanned.
+    """
+    started = time.perf_counter()
+    cwd = cwd or os.getcwd()
+    root = repo_root(cwd)
+    excluded = pathspec.GitIgnoreSpec.from_lines(cfg.exclude) if cfg.exclude else None
+    skipped = {os.path.abspath(os.path.join(cwd, s))
+               for s in (*skip, cfg.baseline or DEFAULT_BASELINE, DEFAULT_BASELINE)}
+    result = ScanResult()
+    wanted: list[tuple[StagedFile, str]] = []
+    for f in staged_files(root):
+        shown = display_path(os.path.join(root, f.path), cwd)
+        if os.path.abspath(os.path.join(root, f.path)) in skipped:
+            continue
+        if excluded is not None and (excluded.match_file(shown) or excluded.match_file(f.path)):
+            continue
+        wanted.append((f, shown))
+    sizes = blob_sizes(root, list(dict.fromkeys(f.blob for f, _ in wanted)))
+    small = [(f, shown) for f, shown in wanted if sizes[f.blob] <= cfg.max_file_size]
+    for f, shown in wanted:
+        if sizes[f.blob] > cfg.max_file_size:
+            result.problems.append(Problem(
+                shown, f"skipped: {sizes[f.blob]:,} bytes is over the {cfg.max_file_size:,}-byte "
+                "limit (max_file_size)", error=False))
+    contents = read_blobs(root, list(dict.fromkeys(f.blob for f, _ in small)))
+    detector = detector_for(_rule_ids(cfg))
+    for f, shown in small:
+        data = contents[f.blob]
+        if b"\0" in data[:_SNIFF]:
+            result.problems.append(Problem(shown, "binary", error=False))
+            continue
+        if shown.endswith(".ipynb"):
+            data = notebook_text(data)
+        result.findings.extend(scan_bytes(data, shown, detector))
+        result.files_scanned += 1
+        result.bytes_scanned += len(data)
+    result.files_skipped = len(result.problems)
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from keylint.cli import main
+from keylint.scanner import run as run_mod
+from tests.fakes import assignment, fake_key
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    return tmp_path
+
+
+def test_clean_tree_exits_0_with_a_summary(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "a.py").write_text("x = 1\n")
+    assert main(["scan", "."]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("keylint: 1 files scanned, 0 skipped, 0 findings in ")
+
+
+def test_finding_line_names_path_position_type_mask_and_rule(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = fake_key("openai-project-key")
+    (repo / "app.py").write_text(f'import openai\nclient = openai.OpenAI(api_key="{key}")\n')
+    assert main(["scan"]) == 1
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    assert first == f"app.py:2:33: OpenAI Project Key {key[:7]}***...{key[-4:]} (openai-project-key)"
+    assert "1 finding in" in out
+    assert key not in out
+
+
+def test_json_report_contract(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key = fake_key("anthropic-api-key")
+    (repo / "settings.toml").write_text(f'ANTHROPIC_API_KEY = "{key}"\n')
+    assert main(["scan", ".", "--format", "json"]) == 1
+    raw = capsys.readouterr().out
+    doc = json.loads(raw)
+    assert doc["version"] == 1 and doc["tool"]["name"] == "keylint"
+    (r,) = doc["results"]
+    assert {"path", "line", "column", "end_line", "end_column", "rule_id", "provider",
+            "secret_type", "masked", "hashed_secret", "fingerprint"} <= set(r)
+    assert (r["path"], r["line"], r["provider"]) == ("settings.toml", 1, "anthropic")
+    assert doc["stats"]["files_scanned"] == 1 and doc["stats"]["findings"] == 1
+    assert key not in raw
+
+
+def test_output_file_is_written_and_stdout_stays_empty(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "a.env").write_text(assignment("mistral-api-key", fake_key("mistral-api-key")) + "\n")
+    assert main(["scan", "--format", "json", "--output", "report.json"]) == 1
+    assert capsys.readouterr().out == ""
+    assert json.loads((repo / "report.json").read_text())["results"][0]["provider"] == "mistral"
+
+
+def test_exclude_flag_and_config_exclude(repo: Path) -> None:
+    (repo / "fixtures").mkdir()
+    (repo / "fixtures" / "k.py").write_text(f'K = "{fake_key("github-token")}"\n')
+    assert main(["scan", "--exclude", "fixtures/"]) == 0
+    (repo / "pyproject.toml").write_text('[tool.keylint]\nexclude = ["fixtures/**"]\n')
+    assert main(["scan"]) == 0
+
+
+def test_config_can_disable_a_rule(repo: Path) -> None:
+    (repo / "k.py").write_text(f'K = "{fake_key("github-token")}"\n')
+    (repo / "pyproject.toml").write_text('[tool.keylint]\ndisable = ["github-token"]\n')
+    assert main(["scan"]) == 0
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('[tool.keylint]\nexcludes = ["x"]\n', "unknown key in [tool.keylint]: excludes"),
+    ('[tool.keylint]\nexclude = "x"\n', "exclude must be a list of strings"),
+    ('[tool.keylint]\ndisable = ["no-such-rule"]\n', "unknown rule(s): no-such-rule"),
+    ('[tool.keylint\n', "malformed TOML"),
+    ('[tool.keylint]\nmax_file_size = -1\n', "max_file_size must be a positive integer"),
+])
+def test_bad_config_is_a_one_line_error_and_exit_2(
+    repo: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    (repo / "pyproject.toml").write_text(content)
+    assert main(["scan"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "pyproject.toml" in err and message in err
+
+
+def test_missing_path_exits_2(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", "does-not-exist"]) == 2
+    assert "does-not-exist: no such file or directory" in capsys.readouterr().err
+
+
+def test_bad_input_is_reported_and_the_scan_goes_on(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = fake_key("slack-bot-token")
+    (repo / "binary.bin").write_bytes(b"\x00\x01" + key.encode())
+    (repo / "huge.min.js").write_bytes(b"a" * 2048)
+    (repo / "latin1.py").write_bytes(b"# caf\xe9\nTOKEN = '" + key.encode() + b"'\n")
+    (repo / "locked.py").write_text(f"T = '{key}'\n")
+    (repo / "pyproject.toml").write_text("[tool.keylint]\nmax_file_size = 1024\n")
+    real_open = open
+
+    def fake_open(path: object, *args: object, **kwargs: object) -> object:
+        if str(path).endswith("locked.py"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(run_mod, "open", fake_open, raising=False)
+    assert main(["scan"]) == 1
+    captured = capsys.readouterr()
+    assert "latin1.py:2:" in captured.out
+    err = captured.err.splitlines()
+    assert "keylint: error: locked.py: unreadable: Permission denied" in err
+    assert any(e.startswith("keylint: note: huge.min.js: skipped: 2,048 bytes") for e in err)
+    assert "binary.bin" not in captured.out
+
+
+def test_file_deleted_during_the_scan_is_a_note(tmp_path: Path) -> None:
+    from keylint.scanner.files import Target
+
+    data, problem = run_mod.read_target(Target(str(tmp_path / "gone.py"), "gone.py"), 1024)
+    assert data is None and problem is not None
+    assert (problem.display, problem.reason, problem.error) == ("gone.py", "vanished during the scan",
+                                                               False)
+
+
+def test_parallel_scan_finds_what_a_serial_scan_finds(repo: Path) -> None:
+    for i in range(240):
+        body = assignment("github-token", fake_key("github-token", i)) if i % 7 == 0 else "x = 1"
+        (repo / f"m{i:03}.py").write_text(body + "\n")
+    from keylint.scanner.files import discover
+
+    targets, _ = discover(["."], ())
+    serial = run_mod.scan_targets(targets, max_size=1 << 20, jobs=1)
+    parallel = run_mod.scan_targets(targets, max_size=1 << 20, jobs=2)
+    assert [(f.path, f.line, f.hashed_secret) for f in parallel.findings] == [
+        (f.path, f.line, f.hashed_secret) for f in serial.findings]
+    assert len(serial.findings) == 35 and parallel.files_scanned == 240
+
+
+def test_git_repository_scan_skips_gitignored_files(repo: Path) -> None:
+    subprocess.run(["git", "init", "-q"], check=True)
+    (repo / ".gitignore").write_text(".env\n")
+    (repo / ".env").write_text(f"GITHUB_TOKEN={fake_key('github-token')}\n")
+    assert main(["scan", "."]) == 0
+    (repo / "deploy.sh").write_text(f"export GITHUB_TOKEN={fake_key('github-token', 1)}\n")
+    assert main(["scan", "."]) == 1
+
+
+def test_python_dash_m_and_rules_listing(repo: Path) -> None:
+    env = {**os.environ, "NO_COLOR": "1"}
+    out = subprocess.run([sys.executable, "-m", "keylint", "rules", "--format", "json"],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    rules = json.loads(out)["rules"]
+    assert any(r["id"] == "openai-project-key" and r["env_var"] == "OPENAI_API_KEY" for r in rules)
+    text = subprocess.run([sys.executable, "-m", "keylint", "rules"], capture_output=True, text=True,
+                          env=env, check=True).stdout
+    assert text.rstrip().endswith("providers")
+
+
+def test_scan_does_not_import_libcst_bandit_or_detect_secrets(repo: Path) -> None:
+    (repo / "a.py").write_text("x = 1\n")
+    code = ("import sys; from keylint.cli import main; main(['scan', '.']); "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('libcst', 'bandit', 'detect_secrets')]; "
+            "print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("[]")

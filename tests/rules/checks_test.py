@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import zlib
+
+import pytest
+
+from keylint.rules import checks
+from tests.fakes import fake_key
+
+
+def test_base62_pads_and_orders_digits() -> None:
+    assert checks.base62(0, 6) == "000000"
+    assert checks.base62(61, 2) == "0z"
+    assert checks.base62(62, 2) == "10"
+
+
+@pytest.mark.parametrize("rule_id", ["github-token", "npm-access-token"])
+def test_crc32_checksum_accepts_generated_tokens(rule_id: str) -> None:
+    for seed in range(20):
+        assert checks.crc32_base62(fake_key(rule_id, seed))
+
+
+def test_crc32_checksum_rejects_a_changed_character() -> None:
+    key = fake_key("github-token")
+    body = key[4:34]
+    flipped = body[:-1] + ("A" if body[-1] != "A" else "B")
+    bad = key[:4] + flipped + key[34:]
+    assert checks.base62(zlib.crc32(flipped.encode()), 6) != key[34:]
+    assert not checks.crc32_base62(bad)
+
+
+def test_discord_first_part_must_decode_to_a_numeric_id() -> None:
+    assert checks.discord_id(fake_key("discord-bot-token"))
+    assert not checks.discord_id("MTIzNGFiY2RlZmdoaWprbG1ub3A.abcdef." + "x" * 30)
+
+
+def test_jwt_needs_json_header_with_alg_and_rejects_the_jwt_io_sample() -> None:
+    token = fake_key("jwt")
+    assert checks.jwt(token)
+    header, payload, _ = token.split(".")
+    assert not checks.jwt(f"{header}.{payload}.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
+    assert not checks.jwt("eyJub3Rqc29u.eyJhIjoxfQ." + "a" * 43)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    pytest.param("Xk9#mQ2vLp7!", True, id="strong literal"),
+    pytest.param("changeme123", False, id="changeme"),
+    pytest.param("${DB_PASSWORD}", False, id="template"),
+    pytest.param("os.environ.get('X')", False, id="env lookup"),
+    pytest.param("getpass()", False, id="getpass"),
+    pytest.param("self.password", False, id="attribute"),
+    pytest.param("correcthorse", False, id="a plain word"),
+    pytest.param("CFUNCTYPE(c_int", False, id="code"),
+    pytest.param("sk_" + "test_abcdEFGH1234", False, id="stripe test-mode key"),
+])
+def test_password_value(value: str, expected: bool) -> None:
+    assert checks.password_value(value) is expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("u89rZr_pEZ5N", True), ("postgres", False), ("password", False), ("${PASS}", False),
+    ("<password>", False),
+])
+def test_url_password(value: str, expected: bool) -> None:
+    assert checks.url_password(value) is expected
+
+
+@pytest.mark.parametrize("value", ["xxxxxxxxxxxxxxxx", "sk-proj-****abcd", "sk-...", "<your-key>",
+                                   "${OPENAI_API_KEY}", "{{ api_key }}", "YOUR_API_KEY_here",
+                                   "abc0123456789xyz", "aaaaaaaaaaaa"])
+def test_placeholders(value: str) -> None:
+    assert checks.is_placeholder(value)
+
+
+def test_aws_documented_examples_are_not_keys() -> None:
+    assert not checks.not_documented_example("AKIAIOSFODNN7EXAMPLE")
+    assert checks.not_documented_example(fake_key("aws-access-key-id"))

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+import random
+import re
+import signal
+from collections.abc import Iterator
+
+import pytest
+
+from keylint.rules import RULES, RULES_BY_ID
+from keylint.scanner.detector import Detector
+from keylint.scanner.engine import detector_for, scan_text
+from tests.fakes import RULE_IDS, assignment, fake_key
+
+DIRECT = [r.id for r in RULES if not r.needs_context]
+CONTEXTUAL = [r.id for r in RULES if r.needs_context]
+
+
+def _fixed_length(rule_id: str) -> bool:
+    parser = getattr(re, "_parser", None) or __import__("sre_parse")
+
+    def fixed(items) -> bool:
+        for op, av in items:
+            name = str(op)
+            if name in ("MAX_REPEAT", "MIN_REPEAT") and (av[0] != av[1] or not fixed(av[2])):
+                return False
+            if name == "SUBPATTERN" and not fixed(av[-1]):
+                return False
+            if name == "BRANCH" and not all(fixed(b) for b in av[1]):
+                return False
+        return True
+
+    return fixed(parser.parse(RULES_BY_ID[rule_id].pattern.replace("(?P<secret>", "(")))
+
+
+FIXED = [i for i in RULE_IDS if _fixed_length(i) and i not in ("pinecone-legacy-key",)]
+
+
+def ids(text: str) -> list[str]:
+    return [f.rule_id for f in scan_text(text)]
+
+
+@pytest.mark.parametrize("rule_id", RULE_IDS)
+@pytest.mark.parametrize("seed", range(5))
+def test_generated_key_is_found_by_its_rule_alone(rule_id: str, seed: int) -> None:
+    key = fake_key(rule_id, seed)
+    findings = scan_text(assignment(rule_id, key) + "\n")
+    assert [f.rule_id for f in findings] == [rule_id]
+    assert findings[0].secret in key or key in findings[0].secret
+
+
+@pytest.mark.parametrize("rule_id", FIXED)
+def test_one_char_short_is_not_a_key(rule_id: str) -> None:
+    key = fake_key(rule_id, 1)
+    assert rule_id not in ids(assignment(rule_id, key[:-1]))
+
+
+@pytest.mark.parametrize("rule_id", FIXED)
+def test_one_char_too_long_is_not_a_key(rule_id: str) -> None:
+    key = fake_key(rule_id, 2)
+    extra = "7" if key[-1] != "7" else "8"
+    assert rule_id not in ids(assignment(rule_id, key + extra))
+
+
+@pytest.mark.parametrize("rule_id", ["github-token", "npm-access-token"])
+def test_wrong_checksum_is_not_a_key(rule_id: str) -> None:
+    key = fake_key(rule_id, 3)
+    swapped = key[:-6] + key[-1] + key[-6:-1]  # same characters, checksum order broken
+    assert swapped != key
+    assert ids(f'TOKEN = "{swapped}"') == []
+
+
+@pytest.mark.parametrize("rule_id", DIRECT)
+def test_placeholder_in_the_middle_is_not_a_key(rule_id: str) -> None:
+    key = fake_key(rule_id, 4)
+    masked = key[:12] + "..." + key[-4:]
+    assert rule_id not in ids(assignment(rule_id, masked))
+
+
+@pytest.mark.parametrize("rule_id", CONTEXTUAL)
+def test_bare_shapes_need_their_provider_nearby(rule_id: str) -> None:
+    key = fake_key(rule_id, 5)
+    assert ids(f'value = "{key}"\n') == []
+    assert ids(assignment(rule_id, key)) == [rule_id]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param('os.environ["OPENAI_API_KEY"]', [], id="env lookup"),
+    pytest.param('key = "${OPENAI_API_KEY}"', [], id="shell template"),
+    pytest.param('key = "{{ openai_api_key }}"', [], id="jinja template"),
+    pytest.param('OPENAI_API_KEY = "YOUR_API_KEY"', [], id="YOUR_API_KEY"),
+    pytest.param('OPENAI_API_KEY = "<your-key>"', [], id="angle placeholder"),
+    pytest.param('OPENAI_API_KEY = "sk-..."', [], id="ellipsis"),
+    pytest.param("AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE'", [], id="aws documented example"),
+    pytest.param('request_id = "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"', [], id="uuid"),
+    pytest.param('sha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709"', [], id="sha1"),
+    pytest.param('"integrity": "sha512-' + "Ab9+/" * 17 + 'Q=="', [], id="lockfile integrity"),
+    pytest.param("url = 'postgres://user:password@localhost/db'", [], id="placeholder userinfo"),
+    pytest.param("password = getpass()", [], id="getpass"),
+    pytest.param("password = ''", [], id="empty password"),
+])
+def test_hard_negatives(text: str, expected: list[str]) -> None:
+    assert ids(text) == expected
+
+
+def test_base64_image_data_is_not_scanned_as_keys() -> None:
+    rng = random.Random(9)
+    blob = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+                   for _ in range(400))
+    planted = blob[:150] + "/" + fake_key("google-api-key") + "+" + blob[150:]
+    assert ids(f'<img src="data:image/png;base64,{planted}">') == []
+
+
+def test_provider_word_inside_another_word_gives_no_context() -> None:
+    key = fake_key("aws-secret-access-key")
+    assert ids(f'draws = "{key}"') == []
+    assert ids(f'aws_key = "{key}"') == ["aws-secret-access-key"]
+
+
+def test_provider_on_the_line_above_needs_a_credential_on_this_line() -> None:
+    uuid = fake_key("pinecone-legacy-key")
+    assert ids(f"[pinecone]\napi_key = \"{uuid}\"\n") == ["pinecone-legacy-key"]
+    assert ids(f"[pinecone]\nrequest_id = \"{uuid}\"\n") == []
+
+
+def test_bare_key_attributed_to_the_nearest_provider() -> None:
+    key = fake_key("twilio-auth-token")
+    text = f'# elevenlabs voice ids live elsewhere\nTWILIO_AUTH_TOKEN = "{key}"\n'
+    assert ids(text) == ["twilio-auth-token"]
+
+
+def test_provider_token_inside_a_url_is_reported_as_that_provider() -> None:
+    key = fake_key("github-token")
+    assert ids(f'url = "https://x-access-token:{key}@github.com/o/r.git"') == ["github-token"]
+    bad = key[:-1] + ("a" if key[-1] != "a" else "b")
+    assert ids(f'url = "https://x-access-token:{bad}@github.com/o/r.git"') == []
+
+
+def test_password_holding_a_provider_key_is_reported_once_as_the_provider() -> None:
+    key = fake_key("stripe-secret-key")
+    assert ids(f'STRIPE_SECRET_KEY = "{key}"') == ["stripe-secret-key"]
+
+
+def _corpus(seed: int) -> str:
+    rng = random.Random(seed)
+    lines = []
+    for i, rule_id in enumerate(RULE_IDS * 2):
+        lines.append(f"# filler {rng.random()} {rng.getrandbits(64):x}")
+        lines.append(assignment(rule_id, fake_key(rule_id, i)))
+    return "\n".join(lines) + "\n"
+
+
+def test_re_and_re2_engines_find_the_same_secrets() -> None:
+    data = _corpus(1).encode()
+    fast = [(m.rule.id, m.start, m.end) for m in Detector(RULES, fast=True).find(data)]
+    slow = [(m.rule.id, m.start, m.end) for m in Detector(RULES, fast=False).find(data)]
+    assert fast == slow
+    assert len(fast) == 2 * len(RULE_IDS)
+
+
+@pytest.fixture
+def hang_guard() -> Iterator[None]:
+    # Not a speed assertion: a catastrophic backtrack would hang the suite; this turns it into
+    # a failure after a minute instead.
+    def boom(*_: object) -> None:
+        raise TimeoutError("pattern did not finish on adversarial input")
+
+    old = signal.signal(signal.SIGALRM, boom)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+@pytest.mark.parametrize("rule_id", RULE_IDS)
+def test_adversarial_megabyte_of_the_rules_own_alphabet(rule_id: str, hang_guard: None) -> None:
+    key = fake_key(rule_id, 6)
+    context = assignment(rule_id, "")  # the provider word, so bare-shape rules run too
+    blob = (context + key * (1_000_000 // len(key) + 1))[:1_000_000].encode()
+    found = detector_for().find(blob)
+    # Keys without delimiters run together into one over-long token, so at most the first copy
+    # can match; keys with delimiters (URLs, JWTs) match at most once per copy.
+    assert len(found) <= blob.count(key.encode()) + 1
+
+
+@pytest.mark.parametrize("rule_id", RULE_IDS)
+def test_adversarial_input_under_the_pure_re_fallback(rule_id: str, hang_guard: None) -> None:
+    # Where no RE2 wheel exists the standard `re` runs the same patterns: they must not backtrack.
+    key = fake_key(rule_id, 7)
+    blob = (assignment(rule_id, "") + key * (100_000 // len(key) + 1))[:100_000].encode()
+    slow = Detector(RULES, fast=False).find(blob)
+    assert [(m.rule.id, m.start) for m in slow] == [
+        (m.rule.id, m.start) for m in detector_for().find(blob)
+    ]

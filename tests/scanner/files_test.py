@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from keylint.errors import KeylintError
+from keylint.scanner.files import discover
+
+
+def names(paths: list[str], root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
+    targets, _ = discover(paths, exclude, cwd=str(root))
+    return sorted(t.display for t in targets)
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("x = 1\n")
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "out.py").write_text("x = 1\n")
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "a.log").write_text("x\n")
+    (tmp_path / "logs" / "keep.log").write_text("x\n")
+    (tmp_path / ".gitignore").write_text("build/\n*.log\n!keep.log\n")
+    (tmp_path / "src" / ".gitignore").write_text("secret_*.py\n")
+    (tmp_path / "src" / "secret_local.py").write_text("x = 1\n")
+    return tmp_path
+
+
+def test_walk_outside_git_honours_nested_gitignores(tree: Path) -> None:
+    assert names([str(tree)], tree) == [".gitignore", "logs/keep.log", "src/.gitignore", "src/app.py"]
+
+
+def test_git_repository_lists_tracked_and_untracked_not_ignored(tree: Path) -> None:
+    git(tree, "init", "-q")
+    git(tree, "add", "src/app.py")
+    (tree / "new.py").write_text("y = 2\n")
+    assert names([str(tree)], tree) == [".gitignore", "logs/keep.log", "new.py", "src/.gitignore",
+                                        "src/app.py"]
+
+
+def test_excludes_are_gitignore_patterns(tree: Path) -> None:
+    assert names([str(tree)], tree, ("src/",)) == [".gitignore", "logs/keep.log"]
+
+
+def test_a_file_named_explicitly_is_scanned_even_if_ignored(tree: Path) -> None:
+    assert names([str(tree / "build" / "out.py")], tree) == ["build/out.py"]
+
+
+def test_symlinks_leaving_the_tree_and_broken_ones_are_skipped_with_a_note(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    outside = tmp_path / "outside.txt"
+    outside.write_text("x\n")
+    (root / "in.txt").write_text("x\n")
+    os.symlink(outside, root / "escape.txt")
+    os.symlink(root / "missing.txt", root / "broken.txt")
+    os.symlink(root / "in.txt", root / "alias.txt")
+    targets, problems = discover([str(root)], (), cwd=str(root))
+    assert sorted(t.display for t in targets) == ["alias.txt", "in.txt"]
+    assert sorted((p.display, p.reason) for p in problems) == [
+        ("broken.txt", "broken symlink"), ("escape.txt", "symlink leaves the scanned tree")]
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(KeylintError, match="nope: no such file or directory"):
+        discover([str(tmp_path / "nope")], ())
+
+
+def test_paths_outside_the_current_directory_are_absolute(tmp_path: Path) -> None:
+    f = tmp_path / "a.py"
+    f.write_text("x\n")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    targets, _ = discover([str(f)], (), cwd=str(sub))
+    assert targets[0].display == str(f)
