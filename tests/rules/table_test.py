@@ -55,7 +55,7 @@ def test_patterns_have_no_nested_quantifiers(rule) -> None:
         for op, av in items:
             name = str(op)
             if name in ("MAX_REPEAT", "MIN_REPEAT"):
-                lo, hi, sub = av
+                _lo, hi, sub = av
                 assert not inside_repeat, f"nested quantifier in {rule.id}"
                 walk(sub, hi > 1)
             elif name == "SUBPATTERN":
