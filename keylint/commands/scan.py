@@ -80,6 +80,8 @@ def report(findings: list[Finding], result: ScanResult, fmt: str, stream: TextIO
 def print_problems(problems: list[Problem]) -> None:
     """One line per path that could not be scanned."""
     for p in problems:
+        if p.quiet:
+            continue
         level = "error" if p.error else "note"
         print(f"keylint: {level}: {p.display}: {p.reason}", file=sys.stderr)
 
@@ -106,8 +108,11 @@ def run(args: argparse.Namespace) -> int:
         assert baseline is not None
         findings = new_findings(findings, baseline)
     print_problems(result.problems)
-    if args.output:
-        tmp = args.output.with_name(args.output.name + ".tmp")
+    if args.output and args.output.exists() and not args.output.is_file():
+        with open(args.output, "w", encoding="utf-8") as f:  # a device or pipe: never replace it
+            report(findings, result, args.format, f)
+    elif args.output:
+        tmp = args.output.with_name(f".{args.output.name}.{os.getpid()}.tmp")
         with open(tmp, "w", encoding="utf-8") as f:
             report(findings, result, args.format, f)
         os.replace(tmp, args.output)

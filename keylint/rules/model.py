@@ -34,4 +34,12 @@ class Rule:
     min_entropy: float = 0.0  # Shannon bits per character of the secret
     boundary: bytes = TOKEN_CHARS  # chars that may not touch the token on either side
     generic: bool = False  # a shape without a provider (password, URL, JWT): loses to a provider
+    # A cheaper superset of `pattern` for the combined first pass (counted repeats of a class that
+    # can start anywhere blow up RE2's DFA); candidates are then checked against `pattern`.
+    scan_pattern: str = ""
+    # When `scan_pattern` starts inside the token (at a fixed marker), the token begins up to
+    # `extend_back` characters of `back_chars` earlier: a leading unbounded class in the combined
+    # pattern would keep RE2 threads alive across long runs and make the scan quadratic.
+    extend_back: int = 0
+    back_chars: bytes = b""
     description: str = ""

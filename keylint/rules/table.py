@@ -101,6 +101,7 @@ PROVIDERS: dict[str, Provider] = {p.id: p for p in _PROVIDERS}
 _B62 = "A-Za-z0-9"
 _B64URL = "A-Za-z0-9_-"
 _LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ALNUM = _LETTERS + b"0123456789"
 
 
 def _r(rule_id: str, provider: str, secret_type: str, pattern: str, *,
@@ -135,7 +136,9 @@ RULES: tuple[Rule, ...] = (
        min_entropy=3.5),
     _r("azure-ai-services-key-84", "azure_openai", "Azure AI Services Key",
        r"[A-Za-z0-9]{52}JQQJ99[A-Z][A-L]AC[A-Za-z0-9]{5}XJ3w3AAA[A-Z][A-Z]{4}[A-Za-z0-9]{4}",
-       keywords=("JQQJ99",)),
+       keywords=("JQQJ99",),
+       scan_pattern=r"JQQJ99[A-Z][A-L]AC[A-Za-z0-9]{5}XJ3w3AAA[A-Z]{5}[A-Za-z0-9]{4}",
+       extend_back=52, back_chars=_ALNUM),
     _r("groq-api-key", "groq", "Groq API Key", rf"gsk_[{_B62}]{{20}}WGdyb3FY[{_B62}]{{24}}",
        keywords=("gsk_",)),
     _r("huggingface-user-token", "huggingface", "Hugging Face Token", r"hf_[A-Za-z]{34}",
@@ -205,7 +208,9 @@ RULES: tuple[Rule, ...] = (
        rf"SG\.[{_B64URL}]{{22}}\.[{_B64URL}]{{43}}", keywords=("SG.",)),
     _r("discord-bot-token", "discord", "Discord Bot Token",
        rf"[MNO][{_B64URL}]{{23,27}}\.[{_B64URL}]{{6}}\.[{_B64URL}]{{27,38}}",
-       keywords=("discord",), validator="discord_id"),
+       keywords=("discord",), validator="discord_id",
+       scan_pattern=rf"\.[{_B64URL}]{{6}}\.[{_B64URL}]{{27,38}}", extend_back=27,
+       back_chars=_ALNUM + b"_-"),
     _r("telegram-bot-token", "telegram", "Telegram Bot Token", rf"[0-9]{{8,10}}:AA[{_B64URL}]{{33}}",
        keywords=(":AA",)),
     # ---- Payments and commerce
@@ -222,12 +227,16 @@ RULES: tuple[Rule, ...] = (
        validator="jwt", generic=True),
     _r("connection-string", "connection_string", "Basic Auth Credentials",
        r"[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^:@/\s\"'`<>{}$]{1,64}:(?P<secret>[^@/\s\"'`<>]{6,128})@"
-       r"[A-Za-z0-9.\-_\[\]]{2,}", keywords=("://",), validator="url_password", generic=True),
+       r"[A-Za-z0-9.\-_\[\]]{2,}", keywords=("://",), validator="url_password", generic=True,
+       scan_pattern=r"://[^:@/\s\"'`<>{}$]+:[^@/\s\"'`<>]{6,}@[A-Za-z0-9.\-_\[\]]{2,}",
+       extend_back=21, back_chars=_ALNUM + b"+.-"),
     _r("password-assignment", "generic_password", "Secret Keyword",
        r"(?i:pass(?:word|wd)?|pwd|secret)[A-Za-z0-9_]{0,24}[\"'`\]]{0,2}[ \t]{0,4}(?::=|=>|[:=]|is\b)"
        r"[ \t]{0,4}[bru]?[\"'`]?(?P<secret>[^\s\"'`,;]{8,400})",
        keywords=("pass", "pwd", "secret"), validator="password_value", generic=True,
-       boundary=_LETTERS),
+       boundary=_LETTERS,
+       scan_pattern=r"(?i:pass(?:word|wd)?|pwd|secret)[A-Za-z0-9_]*[\"'`\]]{0,2}[ \t]*(?::=|=>|[:=]|is\b)"
+       r"[ \t]*[bru]?[\"'`]?[^\s\"'`,;]{8,}"),
     # ---- Bare shapes: only with the provider named nearby (same line or up to two lines above)
     _r("aws-secret-access-key", "aws", "AWS Secret Access Key", r"[A-Za-z0-9/+]{40}",
        env_var="AWS_SECRET_ACCESS_KEY", context=True, min_entropy=4.0,

@@ -59,9 +59,10 @@ class Detector:
         self.contextual = tuple(r for r in self.rules if r.needs_context)
         self.engine = "re2" if fast and _FAST is not None else "re"
         master = b"|".join(
-            b"(?P<r%d>%s)" % (i, r.pattern.replace(_SECRET_GROUP, "(?:").encode())
+            b"(?P<r%d>%s)" % (i, (r.scan_pattern or r.pattern).replace(_SECRET_GROUP, "(?:").encode())
             for i, r in enumerate(self.direct)
         )
+        self._order = {r.id: i for i, r in enumerate(self.rules)}
         self._master = _compile(master, fast=fast) if self.direct else None
         self._exact = {r.id: re.compile(r.pattern.encode()) for r in self.rules}
         words: dict[bytes, list[Rule]] = {}
@@ -87,7 +88,7 @@ class Detector:
                 # A generic shape (password, URL) may hold a provider-format token: report the
                 # token under its provider, and drop the generic finding (a token that fails its
                 # checksum is a fixture, not a password).
-                ss, se = self._secret_span(rule, data, start, end)
+                ss, se = self._secret_span(rule, data, start, end) or (start, end)
                 inner = [c for c in self._candidates(data, ss, se, bounded=False)
                          if not c[0].generic]
                 for r, s, e in inner:
@@ -108,6 +109,10 @@ class Detector:
         for m in self._master.finditer(data, pos, endpos):
             rule = self.direct[int(m.lastgroup[1:])]
             start, end = m.span()
+            if rule.extend_back:
+                floor = max(pos, start - rule.extend_back - 1)
+                while start > floor and data[start - 1] in rule.back_chars:
+                    start -= 1
             if not bounded or _bounded(data, start, end, rule.boundary):
                 yield rule, start, end
 
@@ -135,7 +140,7 @@ class Detector:
                 continue  # a minified bundle: context from another line means nothing there
             credential_line: bool | None = None
             for order, (rank, kpos, rule) in enumerate(
-                sorted(slot.values(), key=lambda v: self.rules.index(v[2]))
+                sorted(slot.values(), key=lambda v: self._order[v[2].id])
             ):
                 if rank:
                     # The provider is named on another line: this line must itself hold a
@@ -162,17 +167,22 @@ class Detector:
         return [v[1] for v in best.values()]
 
     # ------------------------------------------------------------------ checks
-    def _secret_span(self, rule: Rule, data: bytes, start: int, end: int) -> tuple[int, int]:
-        """The span of the rule's `secret` group within its match (the whole match if none)."""
-        if _SECRET_GROUP not in rule.pattern:
+    def _secret_span(self, rule: Rule, data: bytes, start: int, end: int) -> tuple[int, int] | None:
+        """The span of the rule's `secret` group (or the whole match); None when a first-pass
+        candidate found with the cheaper `scan_pattern` does not match the exact pattern."""
+        if not rule.scan_pattern and _SECRET_GROUP not in rule.pattern:
             return start, end
-        m = self._exact[rule.id].match(data, start, end)
-        return m.span("secret") if m is not None else (start, end)
+        m = self._exact[rule.id].fullmatch(data, start, end)
+        if m is None:
+            return None
+        return m.span("secret") if _SECRET_GROUP in rule.pattern else (start, end)
 
     def _accept(self, rule: Rule, data: bytes, start: int, end: int) -> Match | None:
-        if _SECRET_GROUP in rule.pattern:
-            start, end = self._secret_span(rule, data, start, end)
-        elif rule.validator == "pem_block":
+        span = self._secret_span(rule, data, start, end)
+        if span is None:
+            return None
+        start, end = span
+        if rule.validator == "pem_block":
             stop = data.find(b"-----END", end, end + _PEM_MAX)
             if stop < 0:
                 return None

@@ -36,6 +36,7 @@ class Problem:
     display: str
     reason: str
     error: bool = True  # False: worth a note (a skip), not the user's action
+    quiet: bool = False  # counted in the summary only (binary files are expected, not news)
 
 
 def display_path(path: str, cwd: str) -> str:

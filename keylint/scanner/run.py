@@ -66,7 +66,7 @@ def read_target(target: Target, max_size: int) -> tuple[bytes | None, Problem | 
         return None, Problem(target.display, "skipped: grew over max_file_size while reading",
                              error=False)
     if b"\0" in data[:_SNIFF]:
-        return None, Problem(target.display, "binary", error=False)
+        return None, Problem(target.display, "binary", error=False, quiet=True)
     return data, None
 
 

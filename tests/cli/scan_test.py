@@ -176,3 +176,17 @@ def test_scan_does_not_import_libcst_bandit_or_detect_secrets(repo: Path) -> Non
             "print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("[]")
+
+
+def test_binary_files_are_counted_not_announced(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    assert main(["scan"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "0 files scanned, 1 skipped" in captured.out
+
+
+def test_output_to_a_device_writes_through_and_keeps_the_device(repo: Path) -> None:
+    (repo / "a.py").write_text("x = 1\n")
+    assert main(["scan", "--output", os.devnull]) == 0
+    assert not Path(os.devnull).is_file()
