@@ -1,17 +1,45 @@
-"""`keylint redact` (placeholder until its issue lands)."""
+"""`keylint redact [FILE...]`: copy text to stdout with every secret masked (stdin when none).
+
+Streams in bounded memory, so it can sit at the end of a CI pipe: `some-job 2>&1 | keylint redact`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import BinaryIO
 
 from keylint.errors import KeylintError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """No options yet."""
-    parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    """Options: the files to redact ('-' or none for stdin)."""
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE", help="files to copy, redacted ('-' or none: stdin)"
+    )
+    parser.add_argument("--chunk-size", type=int, default=1 << 20, help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Not available yet."""
-    raise KeylintError("`keylint redact` is not implemented yet")
+    """Write each input to stdout with secrets masked; exit 0 (2 if a file cannot be read)."""
+    from keylint.runtime.redaction import redact_stream
+
+    out: BinaryIO = sys.stdout.buffer
+    names: list[str] = list(args.files) or ["-"]
+    chunk = max(1024, int(args.chunk_size))
+    for name in names:
+        if name == "-":
+            redact_stream(sys.stdin.buffer, out, chunk)
+            continue
+        try:
+            src = open(name, "rb")  # noqa: SIM115 (closed below; errors name the file)
+        except OSError as exc:
+            raise KeylintError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        with src:
+            try:
+                redact_stream(src, out, chunk)
+            except BrokenPipeError:
+                raise  # the reader went away (`keylint redact log | head`): the CLI exits 0
+            except OSError as exc:
+                raise KeylintError(f"{name}: {exc.strerror or exc}") from None
+    return 0
