@@ -19,7 +19,6 @@ import pathspec
 
 from keylint.config import DEFAULT_BASELINE, Config
 from keylint.errors import KeylintError
-from keylint.rules import RULES
 from keylint.scanner.engine import detector_for, scan_bytes
 from keylint.scanner.files import Problem, display_path
 from keylint.scanner.notebooks import notebook_text
@@ -119,13 +118,6 @@ def read_blobs(root: str, blobs: Sequence[str]) -> dict[str, bytes]:
     return contents
 
 
-def _rule_ids(cfg: Config) -> tuple[str, ...] | None:
-    if not cfg.enable and not cfg.disable:
-        return None
-    return tuple(r.id for r in RULES
-                 if (not cfg.enable or r.id in cfg.enable) and r.id not in cfg.disable)
-
-
 def scan_staged(cfg: Config, *, cwd: str | None = None, skip: Sequence[str] = ()) -> ScanResult:
     """Findings in the staged version of each staged file; paths shown relative to `cwd`.
 
@@ -154,7 +146,7 @@ def scan_staged(cfg: Config, *, cwd: str | None = None, skip: Sequence[str] = ()
                 shown, f"skipped: {sizes[f.blob]:,} bytes is over the {cfg.max_file_size:,}-byte "
                 "limit (max_file_size)", error=False))
     contents = read_blobs(root, list(dict.fromkeys(f.blob for f, _ in small)))
-    detector = detector_for(_rule_ids(cfg))
+    detector = detector_for(cfg.rule_ids())
     for f, shown in small:
         data = contents[f.blob]
         if b"\0" in data[:_SNIFF]:

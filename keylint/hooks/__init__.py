@@ -1,0 +1,1 @@
+"""pre-commit entry points (`keylint-hook`): thin shells over the scanner and the baseline gate."""

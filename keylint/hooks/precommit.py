@@ -1,0 +1,135 @@
+"""`keylint-hook FILE...`: the pre-commit hook. Scans exactly the files given, gated by a baseline.
+
+The baseline is only ever read here. pre-commit splits the files into batches and runs them in
+parallel processes, so a hook that rewrote a shared baseline would lose updates (last writer wins);
+updating it is `keylint baseline update`, run by a person.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from keylint import config as config_mod
+from keylint.errors import KeylintError
+from keylint.scanner.files import Problem, discover
+from keylint.scanner.finding import Finding
+from keylint.scanner.run import scan_targets
+
+
+def resolve_baseline(explicit: Path | None, cfg: config_mod.Config) -> Path | None:
+    """`--baseline FILE`, else `[tool.keylint] baseline`, else `.secrets.baseline`, if it exists."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise KeylintError(f"{explicit}: baseline not found (create it with "
+                               f"`keylint baseline create --baseline {explicit}`)")
+        return explicit
+    candidate = Path(cfg.baseline or config_mod.DEFAULT_BASELINE)
+    return candidate if candidate.is_file() else None
+
+
+def rule_ids(cfg: config_mod.Config) -> tuple[str, ...] | None:
+    """Rule ids after `[tool.keylint]` enable/disable; None means every rule."""
+    from keylint.commands.scan import enabled_rules
+
+    return enabled_rules(cfg)
+
+
+def scan_files(filenames: Sequence[str], cfg: config_mod.Config,
+               baseline: Path | None) -> tuple[list[Finding], list[Problem]]:
+    """The new findings in exactly these files (no directory walk), and what could not be read."""
+    skip = (str(baseline),) if baseline is not None else ()
+    files = [f for f in filenames if not os.path.isdir(f)]
+    dirs = [Problem(f, "a directory: the hook scans files only", error=False)
+            for f in filenames if os.path.isdir(f)]
+    targets, problems = discover(files, cfg.exclude, skip=skip)
+    result = scan_targets(targets, max_size=cfg.max_file_size, rule_ids=rule_ids(cfg), jobs=1)
+    findings = result.findings
+    if baseline is not None:  # loaded even for a clean batch: a broken baseline fails closed
+        from keylint.baseline.gate import new_findings
+
+        findings = new_findings(findings, baseline)
+    return findings, dirs + problems + result.problems
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def remedy(f: Finding) -> str:
+    """What to do about one finding, by the kind of file it is in."""
+    name = f.path.rsplit("/", 1)[-1]
+    if name == ".env" or name.startswith(".env.") or name.endswith(".env"):
+        return (f"keep {f.path} out of git: list it in .gitignore, then "
+                f"`git rm --cached {f.path}`")
+    if name.endswith((".py", ".pyi")):
+        return f"move it to .env: keylint fix {f.path}"
+    from keylint.rules import RULES_BY_ID
+
+    rule = RULES_BY_ID.get(f.rule_id)
+    var = rule.env_var if rule is not None and rule.env_var else "an environment variable"
+    return f"read it from the environment ({var}) instead of {f.path}"
+
+
+def explain(findings: Sequence[Finding], baseline: Path, exists: bool, stream: TextIO) -> None:
+    """Each finding (file, line, masked key) with what to do about it, then the ways out."""
+    from keylint.report.text import format_finding
+
+    for f in findings:
+        stream.write(f"{format_finding(f)}\n    -> {remedy(f)}\n")
+    files = len({f.path for f in findings})
+    record = "update" if exists else "create"
+    stream.write(
+        f"keylint: {_plural(len(findings), 'new secret')} in {_plural(files, 'file')}: "
+        "blocked.\n"
+        "  Fix:   in Python, `keylint fix FILE` moves each key into the gitignored .env and makes\n"
+        "         the code read it from the environment. Revoke a key that was ever pushed.\n"
+        "  Allow: if it is not a live secret (a test value, a revoked key), record it with\n"
+        f"         `keylint baseline {record} --baseline {baseline}`, label it with\n"
+        f"         `keylint audit {baseline}`, and stage {baseline}.\n"
+        "         For one line only: add the comment `pragma: allowlist secret` to it.\n"
+    )
+
+
+def _report_problems(problems: Sequence[Problem]) -> bool:
+    """Print unreadable files (errors) and skipped ones worth a note; True if any was an error."""
+    for p in problems:
+        if p.error:
+            print(f"keylint: error: {p.display}: {p.reason}", file=sys.stderr)
+        elif p.reason != "binary":
+            print(f"keylint: note: {p.display}: {p.reason}", file=sys.stderr)
+    return any(p.error for p in problems)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Exit 1 on new findings, 0 when clean, 2 on a bad baseline, config or unreadable file."""
+    parser = argparse.ArgumentParser(
+        prog="keylint-hook", description="Scan the files pre-commit passes for secrets.")
+    parser.add_argument("filenames", nargs="*", metavar="FILE")
+    parser.add_argument("--baseline", type=Path, metavar="FILE",
+                        help="report only findings not in this baseline (default: "
+                             "[tool.keylint] baseline, else .secrets.baseline when present)")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="config file (default: ./pyproject.toml)")
+    args = parser.parse_args(argv)
+    try:
+        cfg = config_mod.load(args.config)
+        baseline = resolve_baseline(args.baseline, cfg)
+        findings, problems = scan_files(args.filenames, cfg, baseline)
+    except KeylintError as exc:
+        print(f"keylint: error: {exc}", file=sys.stderr)
+        return 2
+    failed = _report_problems(problems)
+    if findings:
+        target = baseline or Path(cfg.baseline or config_mod.DEFAULT_BASELINE)
+        explain(findings, target, baseline is not None, sys.stdout)
+        return 1
+    return 2 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,119 @@
+"""`keylint scan --staged` (keylint.scanner.staged): the index is scanned, not the work tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keylint.config import Config
+from keylint.errors import KeylintError
+from keylint.scanner.staged import parse_raw, scan_staged
+from tests.fakes import fake_key
+from tests.hooks.helpers import KEY_RULE, git, keylint, openai_line, stage, write
+
+
+def test_key_only_in_the_work_tree_is_not_reported(repo: Path) -> None:
+    write(repo, "app.py", "x = 1\n")
+    stage(repo, ["app.py"])
+    write(repo, "app.py", "x = 1\n" + openai_line())  # edited after `git add`
+    done = keylint(repo, "scan", "--staged")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 files scanned" in done.stdout
+
+
+def test_key_only_in_the_index_is_reported(repo: Path) -> None:
+    key = fake_key(KEY_RULE, 1)
+    write(repo, "app.py", f'x = 1\nAPI_KEY = "{key}"\n')
+    stage(repo, ["app.py"])
+    write(repo, "app.py", "x = 1\n")  # removed from the work tree, but still staged
+    done = keylint(repo, "scan", "--staged")
+    assert done.returncode == 1
+    assert done.stdout.startswith(f"app.py:2:12: OpenAI Project Key {key[:7]}***...")
+    assert key not in done.stdout + done.stderr
+
+
+def test_unstaged_and_committed_files_are_not_scanned(repo: Path) -> None:
+    write(repo, "old.py", openai_line(2))
+    stage(repo, ["old.py"])
+    git(repo, "commit", "-q", "--no-verify", "-m", "old")
+    write(repo, "untracked.py", openai_line(3))
+    write(repo, "new.py", "y = 2\n")
+    stage(repo, ["new.py"])
+    result = scan_staged(Config(), cwd=str(repo))
+    assert (result.findings, result.files_scanned) == ([], 1)
+
+
+def test_modified_renamed_and_deleted_files(repo: Path) -> None:
+    write(repo, "a.py", openai_line(4))
+    write(repo, "b.py", "b = 1\n")
+    write(repo, "gone.py", "g = 1\n")
+    stage(repo, ["a.py", "b.py", "gone.py"])
+    git(repo, "commit", "-q", "--no-verify", "-m", "base")
+    git(repo, "mv", "a.py", "moved.py")  # a rename carries its key into the commit
+    write(repo, "b.py", "b = 1\n" + openai_line(5))
+    git(repo, "rm", "-q", "gone.py")
+    stage(repo, ["b.py"])
+    result = scan_staged(Config(), cwd=str(repo))
+    assert sorted((f.path, f.line) for f in result.findings) == [("b.py", 2), ("moved.py", 1)]
+    assert result.files_scanned == 2
+
+
+def test_excludes_size_cap_binary_and_baseline_files_are_skipped(repo: Path) -> None:
+    write(repo, "vendor/lib.py", openai_line(6))
+    write(repo, "big.txt", openai_line(7) + "#" * 400)
+    write(repo, "image.bin", b"\0PNG" + openai_line(8).encode())
+    write(repo, ".secrets.baseline", openai_line(9))
+    write(repo, "ok.py", openai_line(10))
+    stage(repo, ["vendor/lib.py", "big.txt", "image.bin", ".secrets.baseline", "ok.py"])
+    cfg = Config(exclude=("vendor/",), max_file_size=300)
+    result = scan_staged(cfg, cwd=str(repo))
+    assert [f.path for f in result.findings] == ["ok.py"]
+    assert {(p.display, p.reason.split(":")[0]) for p in result.problems} == {
+        ("big.txt", "skipped"), ("image.bin", "binary")}
+    assert (result.files_scanned, result.files_skipped) == (1, 2)
+
+
+def test_notebook_image_data_is_not_scanned(repo: Path) -> None:
+    key = fake_key(KEY_RULE, 11)
+    notebook = ('{\n "cells": [{"outputs": [{"data": {\n'
+                f'     "image/png": "iVBOR{key}",\n'
+                f'     "text/plain": ["API_KEY = \\"{key}\\""]\n'
+                '   }}]}]\n}\n')
+    write(repo, "nb.ipynb", notebook)
+    stage(repo, ["nb.ipynb"])
+    result = scan_staged(Config(), cwd=str(repo))
+    assert [(f.path, f.line) for f in result.findings] == [("nb.ipynb", 4)]
+
+
+def test_paths_are_shown_relative_to_a_subdirectory(repo: Path) -> None:
+    write(repo, "pkg/mod.py", openai_line(12))
+    stage(repo, ["pkg/mod.py"])
+    result = scan_staged(Config(), cwd=str(repo / "pkg"))
+    assert [f.path for f in result.findings] == ["mod.py"]
+
+
+def test_odd_file_names_are_read_right(repo: Path) -> None:
+    name = "dir with space/ünï cödé\tname.py"
+    write(repo, name, openai_line(13))
+    stage(repo, [name])
+    result = scan_staged(Config(), cwd=str(repo))
+    assert [f.path for f in result.findings] == [name]
+
+
+def test_outside_git_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(KeylintError, match="needs a git work tree"):
+        scan_staged(Config(), cwd=str(tmp_path))
+    done = keylint(tmp_path, "scan", "--staged")
+    assert done.returncode == 2
+    assert "needs a git work tree" in done.stderr
+
+
+def test_parse_raw_keeps_regular_files_and_new_paths() -> None:
+    blob = "1" * 40
+    zero = "0" * 40
+    raw = (f":000000 100644 {zero} {blob} A\0new.py\0"
+           f":100644 100644 {blob} {blob} R087\0old name.py\0new name.py\0"
+           f":000000 120000 {zero} {blob} A\0link\0"
+           f":000000 160000 {zero} {blob} A\0submodule\0").encode()
+    assert [(f.path, f.blob) for f in parse_raw(raw)] == [("new.py", blob), ("new name.py", blob)]
