@@ -26,6 +26,15 @@ class Config:
     secure_string: bool = True
     source: str | None = field(default=None, compare=False)
 
+    def rule_ids(self) -> tuple[str, ...] | None:
+        """Rule ids after `enable` / `disable`, in table order; None means every rule."""
+        if not self.enable and not self.disable:
+            return None
+        from keylint.rules import RULES
+
+        return tuple(r.id for r in RULES
+                     if (not self.enable or r.id in self.enable) and r.id not in self.disable)
+
     def with_cli(self, **overrides: Any) -> Config:
         """A copy with the command line's explicit values on top."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})

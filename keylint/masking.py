@@ -20,4 +20,4 @@ def mask(secret: str) -> str:
 
 def sha1_hex(secret: str) -> str:
     """detect-secrets' `hashed_secret`: unsalted sha1 of the UTF-8 value."""
-    return hashlib.sha1(secret.encode("utf-8", "surrogateescape")).hexdigest()
+    return hashlib.sha1(secret.encode("utf-8", "surrogateescape"), usedforsecurity=False).hexdigest()

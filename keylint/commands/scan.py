@@ -10,7 +10,6 @@ from typing import TextIO
 
 from keylint import config as config_mod
 from keylint.errors import KeylintError
-from keylint.rules import RULES
 from keylint.scanner.files import Problem, discover
 from keylint.scanner.finding import Finding
 from keylint.scanner.run import ScanResult, scan_targets
@@ -38,10 +37,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def enabled_rules(cfg: config_mod.Config) -> tuple[str, ...] | None:
     """Rule ids after [tool.keylint] enable/disable; None means every rule."""
-    if not cfg.enable and not cfg.disable:
-        return None
-    ids = [r.id for r in RULES if (not cfg.enable or r.id in cfg.enable)]
-    return tuple(i for i in ids if i not in cfg.disable)
+    return cfg.rule_ids()
 
 
 def collect(paths: list[str], cfg: config_mod.Config, jobs: int, *,
@@ -90,22 +86,20 @@ def run(args: argparse.Namespace) -> int:
     """Scan, report, and return the exit code."""
     if args.jobs < 0:
         raise KeylintError("--jobs must be 0 (one per CPU) or more")
-    cfg = config_mod.load(args.config).with_cli(
-        exclude=tuple(config_mod.load(args.config).exclude) + tuple(args.exclude) or None,
-    )
-    baseline = args.baseline or (Path(cfg.baseline) if cfg.baseline else None)
-    skip = (str(baseline),) if baseline else ()
+    cfg = config_mod.load(args.config)
+    cfg = cfg.with_cli(exclude=cfg.exclude + tuple(args.exclude) or None)
+    baseline = args.baseline or Path(cfg.baseline or config_mod.DEFAULT_BASELINE)
+    skip = (str(baseline),)  # a baseline is full of hashes: never scan it
     if args.staged:
         from keylint.scanner.staged import scan_staged
 
-        result = scan_staged(cfg)
+        result = scan_staged(cfg, skip=skip)
     else:
         result = collect(args.paths or ["."], cfg, args.jobs, skip=skip)
     findings = result.findings
-    if args.baseline is not None or (baseline is not None and baseline.exists()):
+    if args.baseline is not None or baseline.exists():
         from keylint.baseline.gate import new_findings
 
-        assert baseline is not None
         findings = new_findings(findings, baseline)
     print_problems(result.problems)
     if args.output and args.output.exists() and not args.output.is_file():
