@@ -1,17 +1,72 @@
-"""`keylint audit` (placeholder until its issue lands)."""
+"""`keylint audit [BASELINE]`: label baseline entries in a terminal, or gate CI on them (--ci).
+
+`--ci` never prompts. It exits 1 when the tree has a secret the baseline does not record, when
+an entry is labelled a real secret, or when an entry is unaudited (unless --allow-unaudited);
+stale entries are reported without failing. Exit 2 for a bad baseline, plugin or config.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
+from keylint import config as config_mod
 from keylint.errors import KeylintError
+
+FORMATS = ("text", "json", "sarif", "github")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """No options yet."""
-    parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    """Options of `keylint audit`."""
+    parser.add_argument("baseline", nargs="?", type=Path, metavar="BASELINE",
+                        help=f"baseline file (default: [tool.keylint] baseline, else "
+                             f"{config_mod.DEFAULT_BASELINE})")
+    parser.add_argument("--ci", action="store_true",
+                        help="never prompt: exit 1 on new findings, real or unaudited entries")
+    parser.add_argument("--allow-unaudited", action="store_true",
+                        help="with --ci: unaudited entries do not fail")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="--ci report format")
+    parser.add_argument("--output", "-o", type=Path, help="with --ci: write the report here")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="with --ci: gitignore-style pattern to skip (repeatable)")
+    parser.add_argument("--config", type=Path, help="config file (default: ./pyproject.toml)")
+    parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: per CPU)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Not available yet."""
-    raise KeylintError("`keylint audit` is not implemented yet")
+    """Interactive audit in a terminal; the CI gate with --ci."""
+    from keylint.baseline import build, store
+
+    loaded = config_mod.load(args.config)
+    cfg = loaded.with_cli(exclude=tuple(loaded.exclude) + tuple(args.exclude) or None)
+    path = Path(args.baseline or cfg.baseline or config_mod.DEFAULT_BASELINE)
+    if not args.ci:
+        if not sys.stdin.isatty():
+            raise KeylintError("audit: standard input is not a terminal; use `keylint audit "
+                               "--ci` in scripts and CI")
+        from keylint.baseline import audit
+
+        return audit.session(path, build.rule_ids_for(cfg), sys.stdin, sys.stdout)
+    if args.jobs < 0:
+        raise KeylintError("--jobs must be 0 (one per CPU) or more")
+    from keylint.baseline import ci, ci_report
+
+    baseline = store.load(path)
+    scan = build.scan_tree(["."], cfg, args.jobs, path)
+    for p in scan.problems:
+        if p.error:
+            print(f"keylint: error: {p.display}: {p.reason}", file=sys.stderr)
+    verdict = ci.evaluate(scan, baseline, path, allow_unaudited=args.allow_unaudited)
+    report = ci_report.RENDERERS[args.format](verdict)
+    if args.output and args.output.exists() and not args.output.is_file():
+        with open(args.output, "w", encoding="utf-8") as f:  # a device or pipe: never replace it
+            f.write(report)
+    elif args.output:
+        store.write_atomic(args.output, report)
+    else:
+        sys.stdout.write(report)
+    if args.output and args.format == "text":
+        sys.stderr.write(report.splitlines()[-1] + "\n")
+    return 1 if verdict.failed else 0
+

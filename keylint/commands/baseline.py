@@ -1,17 +1,83 @@
-"""`keylint baseline` (placeholder until its issue lands)."""
+"""`keylint baseline create|update [PATH...]` and `keylint baseline merge %O %A %B`.
+
+The baseline is detect-secrets' JSON format (default path: `[tool.keylint] baseline`, else
+`.secrets.baseline`). `update` keeps every audit label whose secret is still there. Writes are
+locked and atomic, and a file whose content would not change (a moved line included) is left
+byte for byte as it was.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
+from keylint import config as config_mod
 from keylint.errors import KeylintError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """No options yet."""
-    parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    """Options of `keylint baseline`."""
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, help_text in (("create", "scan and write a new baseline"),
+                            ("update", "rescan; add new findings, drop gone ones, keep labels")):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files or directories (default: the current directory)")
+        p.add_argument("--baseline", type=Path,
+                       help=f"baseline file (default: [tool.keylint] baseline, else "
+                            f"{config_mod.DEFAULT_BASELINE})")
+        p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                       help="gitignore-style pattern to skip (repeatable)")
+        p.add_argument("--config", type=Path, help="config file (default: ./pyproject.toml)")
+        p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: per CPU)")
+        if name == "create":
+            p.add_argument("--force", action="store_true",
+                           help="replace an existing baseline (its audit labels are lost)")
+    merge = sub.add_parser("merge", help="git merge driver: merge two branches' baselines",
+                           description="git merge driver (driver = keylint baseline merge %%O "
+                                       "%%A %%B): writes the merged baseline to %%A")
+    merge.add_argument("ancestor", type=Path, help="%%O: the common ancestor's version")
+    merge.add_argument("ours", type=Path, help="%%A: our version; receives the result")
+    merge.add_argument("theirs", type=Path, help="%%B: the other branch's version")
+
+
+def baseline_path(args: argparse.Namespace, cfg: config_mod.Config) -> Path:
+    """--baseline, else [tool.keylint] baseline, else .secrets.baseline."""
+    return Path(args.baseline or cfg.baseline or config_mod.DEFAULT_BASELINE)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Not available yet."""
-    raise KeylintError("`keylint baseline` is not implemented yet")
+    """Create, update or merge; 0 on success, 1 for a merge conflict."""
+    if args.action == "merge":
+        from keylint.baseline import merge
+
+        return merge.main(args.ancestor, args.ours, args.theirs)
+    from keylint.baseline import build, plugins, store
+
+    if args.jobs < 0:
+        raise KeylintError("--jobs must be 0 (one per CPU) or more")
+    loaded = config_mod.load(args.config)
+    cfg = loaded.with_cli(exclude=tuple(loaded.exclude) + tuple(args.exclude) or None)
+    path = baseline_path(args, cfg)
+    if args.action == "create" and path.exists() and not args.force:
+        raise KeylintError(f"{path}: a baseline exists; `keylint baseline update` keeps its "
+                           "labels (or --force to start over)")
+    if args.action == "update" and not path.exists():
+        raise KeylintError(f"{path}: baseline not found (create it with `keylint baseline "
+                           "create`)")
+    url = plugins.shim_url(path)
+    scan = build.scan_tree(args.paths or ["."], cfg, args.jobs, path)
+    for p in scan.problems:
+        if p.error:
+            print(f"keylint: error: {p.display}: {p.reason}", file=sys.stderr)
+    fresh = args.action == "create"
+    if fresh:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    changed = store.transact(path, lambda old: build.build(scan, None if fresh else old, url),
+                             must_exist=not fresh)
+    store.write_shim(path)
+    total = len(store.load(path).entries)
+    state = "written" if changed else "unchanged"
+    print(f"keylint: {path}: {state} ({total} entr{'y' if total == 1 else 'ies'})")
+    return 0

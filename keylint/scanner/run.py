@@ -7,6 +7,7 @@ starting workers would cost more than the scan.
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,10 +51,14 @@ class _FileResult:
 def read_target(target: Target, max_size: int) -> tuple[bytes | None, Problem | None]:
     """The file's bytes, or why it is skipped (binary, too large, unreadable, gone)."""
     try:
-        with open(target.open_path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            if size > max_size:
-                return None, Problem(target.display, f"skipped: {size:,} bytes is over the "
+        # O_NONBLOCK: a FIFO in the tree must not hang the scan; it is then skipped below.
+        fd = os.open(target.open_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return None, Problem(target.display, "not a regular file", error=False)
+            if st.st_size > max_size:
+                return None, Problem(target.display, f"skipped: {st.st_size:,} bytes is over the "
                                      f"{max_size:,}-byte limit (max_file_size)", error=False)
             data = f.read(max_size + 1)
     except FileNotFoundError:

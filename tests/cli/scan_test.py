@@ -109,14 +109,15 @@ def test_bad_input_is_reported_and_the_scan_goes_on(
     (repo / "latin1.py").write_bytes(b"# caf\xe9\nTOKEN = '" + key.encode() + b"'\n")
     (repo / "locked.py").write_text(f"T = '{key}'\n")
     (repo / "pyproject.toml").write_text("[tool.keylint]\nmax_file_size = 1024\n")
-    real_open = open
+    real_open = os.open
 
-    def fake_open(path: object, *args: object, **kwargs: object) -> object:
+    def fake_open(path: str, *args: int) -> int:
+        # Root reads any file whatever its mode, so the permission error is simulated.
         if str(path).endswith("locked.py"):
             raise PermissionError(13, "Permission denied")
-        return real_open(path, *args, **kwargs)  # type: ignore[call-overload]
+        return real_open(path, *args)
 
-    monkeypatch.setattr(run_mod, "open", fake_open, raising=False)
+    monkeypatch.setattr(run_mod.os, "open", fake_open)
     assert main(["scan"]) == 1
     captured = capsys.readouterr()
     assert "latin1.py:2:" in captured.out
@@ -190,3 +191,12 @@ def test_output_to_a_device_writes_through_and_keeps_the_device(repo: Path) -> N
     (repo / "a.py").write_text("x = 1\n")
     assert main(["scan", "--output", os.devnull]) == 0
     assert not Path(os.devnull).is_file()
+
+
+def test_a_fifo_in_the_tree_does_not_hang_the_scan(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    os.mkfifo(repo / "pipe")
+    (repo / "a.py").write_text(f"T = '{fake_key('groq-api-key')}'\n")
+    assert main(["scan", "."]) == 1
+    captured = capsys.readouterr()
+    assert "keylint: note: pipe: not a regular file" in captured.err
+    assert "a.py:1:6: Groq API Key" in captured.out

@@ -1,0 +1,1 @@
+"""Secrets baselines in detect-secrets' JSON format: load, save, compare, audit, merge."""

@@ -1,0 +1,150 @@
+"""Interactive `keylint audit`: walk the unaudited entries and record each answer.
+
+Labels mean what they mean to detect-secrets: "yes, a real secret" is stored as
+`"is_secret": true`, "no, a false positive" as `"is_secret": false`; skipping leaves the entry
+unaudited. Every answer is saved at once (locked, atomic), so quitting or Ctrl-C loses nothing.
+The secret is shown masked, with a few lines of context in which every known secret is masked too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TextIO
+
+from keylint.baseline import store
+from keylint.baseline.locate import (
+    Located,
+    compare_file,
+    file_findings,
+    locate,
+    masked_lines,
+    read_lines,
+)
+from keylint.baseline.model import Baseline, Entry, Key
+
+CONTEXT = 3
+_WIDTH = 200
+_CHOICES = {"y": True, "n": False, "s": None}
+
+
+@dataclass
+class _FileView:
+    lines: list[str] | None
+    shown: dict[int, str]
+    located: dict[Key, Located]
+
+
+def _view(path: str, entries: list[Entry], rule_ids: Sequence[str] | None) -> _FileView:
+    lines = read_lines(path)
+    if lines is None:
+        return _FileView(None, {}, {})
+    findings = file_findings(path, rule_ids)
+    cmp = compare_file(path, entries, findings)
+    located = {e.key: loc for e in entries if (loc := locate(e, lines, findings, cmp))}
+    return _FileView(lines, masked_lines(lines, findings, list(located.values())), located)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _WIDTH else text[:_WIDTH] + " [...]"
+
+
+def describe(e: Entry, view: _FileView, index: int, total: int) -> str:
+    """The screen for one entry: header, masked secret, context with every known secret masked."""
+    out = [f"Secret {index} of {total}", f"File:        {e.filename}", f"Secret type: {e.type}"]
+    loc = view.located.get(e.key)
+    if view.lines is None:
+        out += ["", "(the file is gone: this entry is stale)"]
+        return "\n".join(out) + "\n"
+    if loc is None:
+        out += ["", f"(keylint cannot find this secret in the file any more; recorded at line "
+                    f"{e.line_number or '?'}, not shown)"]
+        return "\n".join(out) + "\n"
+    out += [f"Secret:      {loc.masked}   (line {loc.line})", "-" * 10]
+    width = len(str(min(len(view.lines), loc.line + CONTEXT)))
+    for n in range(max(1, loc.line - CONTEXT), min(len(view.lines), loc.line + CONTEXT) + 1):
+        marker = ">" if n == loc.line else " "
+        out.append(f"{marker} {n:>{width}} | {_clip(view.shown.get(n, view.lines[n - 1]))}")
+    out.append("-" * 10)
+    return "\n".join(out) + "\n"
+
+
+def prompt(can_back: bool) -> str:
+    """The question and its answers."""
+    back = " (b)ack;" if can_back else ""
+    return ("Is this a real secret? (y)es, a real secret; (n)o, a false positive; (s)kip;"
+            f"{back} (q)uit: ")
+
+
+def ask(inp: TextIO, out: TextIO, can_back: bool) -> str:
+    """Read one valid answer letter; EOF counts as quit."""
+    valid = set(_CHOICES) | {"q"} | ({"b"} if can_back else set())
+    while True:
+        out.write(prompt(can_back))
+        out.flush()
+        raw = inp.readline()
+        if not raw:
+            out.write("\n")
+            return "q"
+        answer = raw.strip()[:1].lower()
+        if answer in valid:
+            return answer
+        out.write("Please answer y, n, s" + (", b" if can_back else "") + " or q.\n")
+
+
+def _set_label(key: Key, label: bool | None,
+               missing: list[Key]) -> Callable[[Baseline | None], Baseline]:
+    def change(old: Baseline | None) -> Baseline:
+        assert old is not None
+        entries = [replace(e, is_secret=label) if e.key == key else e for e in old.entries]
+        if not any(e.key == key for e in old.entries):
+            missing.append(key)
+        return old.with_entries(entries)
+
+    return change
+
+
+def session(baseline_path: Path, rule_ids: Sequence[str] | None, inp: TextIO,
+            out: TextIO) -> int:
+    """Run the interactive audit; returns the exit code (0)."""
+    baseline = store.load(baseline_path)
+    todo = [e for e in baseline.entries if e.is_secret is None]
+    if not todo:
+        out.write(f"{baseline_path}: nothing to audit ({len(baseline.entries)} entries, "
+                  "all labelled)\n")
+        return 0
+    by_file: dict[str, list[Entry]] = {}
+    for e in baseline.entries:
+        by_file.setdefault(e.filename, []).append(e)
+    views: dict[str, _FileView] = {}
+    answers: dict[Key, bool | None] = {}
+    i = 0
+    while i < len(todo):
+        e = todo[i]
+        if e.filename not in views:
+            views[e.filename] = _view(e.filename, by_file[e.filename], rule_ids)
+        out.write("\n" + describe(e, views[e.filename], i + 1, len(todo)))
+        choice = ask(inp, out, can_back=i > 0)
+        if choice == "q":
+            break
+        if choice == "b":
+            i -= 1
+            continue
+        label = _CHOICES[choice]
+        if label is not None or answers.get(e.key) is not None:
+            missing: list[Key] = []
+            store.transact(baseline_path, _set_label(e.key, label, missing))
+            if missing:
+                out.write("(this entry left the baseline meanwhile: answer not saved)\n")
+        answers[e.key] = label
+        i += 1
+    real = sum(1 for v in answers.values() if v is True)
+    false = sum(1 for v in answers.values() if v is False)
+    left = sum(1 for e in todo if answers.get(e.key) is None)
+    out.write(f"\n{baseline_path}: {real} real secret(s), {false} false positive(s) recorded; "
+              f"{left} left unaudited\n")
+    if real:
+        out.write("Real secrets: rotate them, remove them from the code (`keylint fix`), then "
+                  "`keylint baseline update`.\n")
+    return 0

@@ -1,0 +1,75 @@
+"""Create and update a baseline from a scan, keeping every audit label that still applies."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from keylint.baseline import plugins
+from keylint.baseline.compare import compare, is_stale
+from keylint.baseline.model import Baseline, Entry, normalise
+from keylint.config import Config
+from keylint.errors import KeylintError
+from keylint.rules import RULES, RULES_BY_ID
+from keylint.scanner.files import Problem
+from keylint.scanner.finding import Finding
+
+
+@dataclass
+class TreeScan:
+    """Findings of a scan, and the files it really read (stale entries are judged only there)."""
+
+    findings: list[Finding]
+    scanned: set[str]
+    problems: list[Problem]
+    rule_ids: tuple[str, ...]
+
+
+def rule_ids_for(cfg: Config) -> tuple[str, ...]:
+    """The ids of the rules a scan with `cfg` runs."""
+    from keylint.commands.scan import enabled_rules
+
+    return enabled_rules(cfg) or tuple(r.id for r in RULES)
+
+
+def scan_tree(paths: Sequence[str], cfg: Config, jobs: int, baseline_path: Path) -> TreeScan:
+    """Scan `paths` as `keylint scan` does, skipping the baseline and its shim."""
+    from keylint.commands.scan import collect
+    from keylint.scanner.files import discover
+
+    skip = (str(baseline_path), str(plugins.shim_path(baseline_path)))
+    targets, _ = discover(list(paths), cfg.exclude, skip=skip)
+    result = collect(list(paths), cfg, jobs, skip=skip)
+    unread = {p.display for p in result.problems}
+    return TreeScan(result.findings, {t.display for t in targets} - unread, result.problems,
+                    rule_ids_for(cfg))
+
+
+def keylint_types(rule_ids: Sequence[str]) -> set[str]:
+    """The secret types those rules report."""
+    return {RULES_BY_ID[r].secret_type for r in rule_ids}
+
+
+def build(scan: TreeScan, old: Baseline | None, plugin_url: str) -> Baseline:
+    """The baseline for this scan: old entries keep their labels while their secret is there;
+    entries whose secret is gone are dropped; new findings are added unaudited."""
+    for f in scan.findings:
+        if os.path.isabs(f.path) or f.path.startswith("../"):
+            raise KeylintError(f"{f.path}: outside the current directory; a baseline holds only "
+                               "relative paths (run keylint from the repository root)")
+    base = old or Baseline()
+    cmp = compare(scan.findings, base)
+    types = keylint_types(scan.rule_ids)
+    entries: list[Entry] = []
+    for e in base.entries:
+        found = cmp.claims.get(e.key)
+        if found:
+            entries.append(replace(e, line_number=min(f.line for f in found)))
+        elif not is_stale(e, cmp, scan.scanned, types):
+            entries.append(e)
+    entries += [Entry(filename=f.path, type=f.secret_type, hashed_secret=f.hashed_secret,
+                      line_number=f.line) for f in cmp.new]
+    used = plugins.merge_plugins(base.plugins_used, scan.rule_ids, plugin_url)
+    return replace(base, plugins_used=used, entries=normalise(entries))

@@ -1,0 +1,133 @@
+"""Which findings a baseline already records, and which of its entries are stale.
+
+A finding is recorded when an entry of the same file has
+
+1. the finding's own `hashed_secret` (whatever the entry's type: the label is about the string,
+   and detect-secrets often files one string under another type), or
+2. the sha1 of a *piece of the finding's line that overlaps the finding's span* and starts at the
+   line start or after a non-alphanumeric character. detect-secrets' plugins often hash only part
+   of what keylint reports: GitHubTokenDetector hashes `ghp`, StripeDetector the first 24
+   characters, PrivateKeyDetector `BEGIN RSA PRIVATE KEY`, KeywordDetector a whole URL. Such an
+   entry covers at most one finding (the nearest by line), so one audited token cannot wave
+   through a second, new token in the same file (every finding of the file competes for it,
+   already recorded ones included).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from keylint.baseline.model import Baseline, Entry, Key
+from keylint.masking import sha1_hex
+from keylint.scanner.finding import Finding
+
+# How far around the finding's span a detect-secrets piece may reach.
+_WINDOW = 256
+
+LineReader = Callable[[str, int], "str | None"]
+
+
+@dataclass
+class Comparison:
+    """The outcome of holding findings against a baseline."""
+
+    new: list[Finding] = field(default_factory=list)
+    claims: dict[Key, list[Finding]] = field(default_factory=dict)
+
+    def claimed(self, e: Entry) -> bool:
+        """True when some current finding is this entry's secret."""
+        return e.key in self.claims
+
+
+def overlap_hashes(line: str, start: int, end: int) -> set[str]:
+    """sha1 of every piece of `line` that overlaps [start, end) and starts at a token boundary."""
+    lo, hi = max(0, start - _WINDOW), min(len(line), end + _WINDOW)
+    out: set[str] = set()
+    for i in range(lo, min(end, len(line))):
+        if i != start and i > 0 and line[i - 1].isalnum():
+            continue
+        for j in range(max(i, start) + 1, hi + 1):
+            out.add(sha1_hex(line[i:j]))
+    return out
+
+
+def file_line_reader() -> LineReader:
+    """Read line `n` (1-based) of a file as the engine numbers lines; None when unreadable."""
+    cache: dict[str, list[bytes] | None] = {}
+
+    def read(path: str, n: int) -> str | None:
+        if path not in cache:
+            try:
+                with open(path, "rb") as f:
+                    cache[path] = f.read().split(b"\n")
+            except OSError:
+                cache[path] = None
+        lines = cache[path]
+        if lines is None or not 0 < n <= len(lines):
+            return None
+        return lines[n - 1].decode("utf-8", "replace")
+
+    return read
+
+
+def _span(f: Finding, line: str) -> tuple[int, int]:
+    end = f.end_column - 1 if f.end_line == f.line else len(line)
+    return f.column - 1, end
+
+
+def compare(findings: Sequence[Finding], baseline: Baseline,
+            read_line: LineReader | None = None) -> Comparison:
+    """Split `findings` into recorded (with the entries they claim) and new."""
+    read_line = read_line or file_line_reader()
+    by_file = baseline.by_file()
+    result = Comparison()
+    exact: set[int] = set()
+    per_file: dict[str, list[Finding]] = {}
+    for f in findings:
+        per_file.setdefault(f.path, []).append(f)
+        for e in by_file.get(f.path, []):
+            if e.hashed_secret == f.hashed_secret:
+                result.claims.setdefault(e.key, []).append(f)
+                exact.add(id(f))
+    overlapped: set[int] = set()
+    for path, in_file in per_file.items():
+        free = [e for e in by_file.get(path, []) if e.key not in result.claims]
+        if free:
+            overlapped |= _claim_overlaps(in_file, free, read_line, result)
+    result.new = [f for f in findings if id(f) not in exact and id(f) not in overlapped]
+    return result
+
+
+def _claim_overlaps(findings: list[Finding], free: list[Entry], read_line: LineReader,
+                    result: Comparison) -> set[int]:
+    by_hash: dict[str, list[Entry]] = {}
+    for e in free:
+        by_hash.setdefault(e.hashed_secret, []).append(e)
+    pairs: list[tuple[int, int, str, int, Entry]] = []
+    for i, f in enumerate(findings):
+        line = read_line(f.path, f.line)
+        if line is None:
+            continue
+        start, end = _span(f, line)
+        for h in overlap_hashes(line, start, end) & by_hash.keys():
+            for e in by_hash[h]:
+                distance = abs(f.line - e.line_number) if e.line_number else 1 << 30
+                pairs.append((distance, f.line, e.type, i, e))
+    pairs.sort(key=lambda p: p[:4])
+    matched: set[int] = set()
+    for _, _, _, i, e in pairs:
+        if e.key not in result.claims:
+            result.claims[e.key] = [findings[i]]
+            matched.add(id(findings[i]))
+    return matched
+
+
+def is_stale(e: Entry, cmp: Comparison, scanned: set[str], keylint_types: set[str],
+             exists: Callable[[str], bool] = os.path.exists) -> bool:
+    """True when the entry's secret is gone: its file is gone, or keylint scanned the file, reports
+    this type, and found no such secret. Entries of types only detect-secrets reports stay."""
+    if not exists(e.filename):
+        return True
+    return e.filename in scanned and e.type in keylint_types and not cmp.claimed(e)

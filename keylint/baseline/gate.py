@@ -1,0 +1,20 @@
+"""The baseline gate used by `keylint scan --baseline` and the pre-commit hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from keylint.baseline import store
+from keylint.baseline.compare import compare
+from keylint.scanner.finding import Finding
+
+
+def new_findings(findings: Sequence[Finding], baseline_path: Path) -> list[Finding]:
+    """The findings the baseline does not record (read-only: never writes the baseline).
+
+    Raises KeylintError (one line naming the file) for a missing, malformed or truncated
+    baseline, a future format version, or a plugin keylint cannot stand for.
+    """
+    baseline = store.load(Path(baseline_path))
+    return compare(findings, baseline).new

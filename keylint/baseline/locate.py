@@ -1,0 +1,106 @@
+"""Find a recorded secret in a file again (baselines hold only its hash) and mask it for display."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from keylint.baseline.compare import Comparison, compare
+from keylint.baseline.model import Baseline, Entry
+from keylint.masking import mask, sha1_hex
+from keylint.scanner.finding import Finding
+
+_MAX_LINE = 4000  # longer lines are never shown (a minified file): too costly to search, too wide
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where an entry's secret is now: its line, the span on that line, and the masked value."""
+
+    line: int
+    start: int
+    end: int
+    masked: str
+
+
+def find_piece(line: str, hashed: str) -> tuple[int, int] | None:
+    """The first piece of `line` starting at a token boundary whose sha1 is `hashed`."""
+    if len(line) > _MAX_LINE:
+        return None
+    for i in range(len(line)):
+        if i > 0 and line[i - 1].isalnum():
+            continue
+        for j in range(i + 1, len(line) + 1):
+            if sha1_hex(line[i:j]) == hashed:
+                return i, j
+    return None
+
+
+def read_lines(path: str) -> list[str] | None:
+    """The file's lines as the scanner numbers them (split on `\\n`), or None when unreadable."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    lines = [x.rstrip("\r") for x in data.decode("utf-8", "replace").split("\n")]
+    return lines[:-1] if len(lines) > 1 and lines[-1] == "" else lines
+
+
+def file_findings(path: str, rule_ids: Sequence[str] | None) -> list[Finding]:
+    """keylint's findings in one file (empty when it cannot be read)."""
+    from keylint.scanner.engine import detector_for, scan_bytes
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return []
+    return scan_bytes(data, path, detector_for(tuple(rule_ids) if rule_ids else None))
+
+
+def locate(e: Entry, lines: list[str], findings: list[Finding], cmp: Comparison) -> Located | None:
+    """Where `e`'s secret is: via the finding that claims it, else by hash on its recorded line."""
+    claimed = cmp.claims.get(e.key)
+    if claimed:
+        f = min(claimed, key=lambda f: (abs(f.line - e.line_number), f.line))
+        text = lines[f.line - 1] if f.line <= len(lines) else ""
+        end = f.end_column - 1 if f.end_line == f.line else len(text)
+        return Located(f.line, f.column - 1, end, f.masked)
+    n = e.line_number
+    if 0 < n <= len(lines):
+        piece = find_piece(lines[n - 1], e.hashed_secret)
+        if piece is not None:
+            return Located(n, piece[0], piece[1], mask(lines[n - 1][piece[0]:piece[1]]))
+    return None
+
+
+def masked_lines(lines: list[str], findings: list[Finding], extra: Sequence[Located] = ()
+                 ) -> dict[int, str]:
+    """Every line holding a finding or a located secret, with those spans masked; lines too long
+    to show are replaced by a note."""
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    for f in findings:
+        for n in range(f.line, f.end_line + 1):
+            if n > len(lines):
+                break
+            start = f.column - 1 if n == f.line else 0
+            end = f.end_column - 1 if n == f.end_line else len(lines[n - 1])
+            spans.setdefault(n, []).append((start, end, f.masked if n == f.line else "***"))
+    for loc in extra:
+        spans.setdefault(loc.line, []).append((loc.start, loc.end, loc.masked))
+    out: dict[int, str] = {}
+    for n, items in spans.items():
+        text, pos, parts = lines[n - 1], 0, []
+        for start, end, shown in sorted(items):
+            if start < pos:
+                continue
+            parts += [text[pos:start], shown]
+            pos = end
+        out[n] = "".join(parts) + text[pos:]
+    return out
+
+
+def compare_file(path: str, entries: list[Entry], findings: list[Finding]) -> Comparison:
+    """The comparison restricted to one file."""
+    return compare(findings, Baseline(entries=tuple(entries)))
