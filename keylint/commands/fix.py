@@ -1,17 +1,54 @@
-"""`keylint fix` (placeholder until its issue lands)."""
+"""`keylint fix [PATH...]`: move hard-coded keys into the env file; exit 1 when files changed.
+
+Also the `keylint-fix` pre-commit hook (pre-commit passes the staged file names). Exit codes:
+0 nothing to fix, 1 files rewritten (or, with --diff, would be), 2 errors.
+"""
 
 from __future__ import annotations
 
 import argparse
-
-from keylint.errors import KeylintError
+import os
+from pathlib import Path
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """No options yet."""
-    parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    """Options of `keylint fix`."""
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or directories (default: the current directory)")
+    parser.add_argument("--diff", action="store_true",
+                        help="print a unified diff (keys masked) and write nothing")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--env-file", metavar="PATH",
+                       help="where the values go (default: .env at the repository root, "
+                            "or [tool.keylint] env_file)")
+    where.add_argument("--no-env-file", action="store_true",
+                       help="write no env file: fix only keys whose value some environment "
+                            "variable already holds")
+    parser.add_argument("--no-secure-string", action="store_true",
+                        help="always use the plain os.environ[...] lookup, never SecureString")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="gitignore-style pattern to skip (repeatable)")
+    parser.add_argument("--config", type=Path, help="config file (default: ./pyproject.toml)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Not available yet."""
-    raise KeylintError("`keylint fix` is not implemented yet")
+    """Discover files, fix them, report, and return the exit code."""
+    from keylint import config as config_mod
+    from keylint.commands.scan import enabled_rules
+    from keylint.fix.api import FixOptions, default_env_file, fix_targets, git_root
+    from keylint.scanner.files import discover
+
+    cfg = config_mod.load(args.config)
+    env_file = None
+    if not args.no_env_file:
+        env_file = Path(args.env_file) if args.env_file else default_env_file(cfg.env_file)
+    skip = [str(env_file)] if env_file is not None else []
+    if cfg.baseline:
+        skip.append(cfg.baseline)
+    targets, problems = discover(args.paths or ["."], (*cfg.exclude, *args.exclude), skip=skip)
+    opts = FixOptions(
+        env_file=env_file, secure_string=cfg.secure_string and not args.no_secure_string,
+        diff=args.diff, rule_ids=enabled_rules(cfg), max_file_size=cfg.max_file_size,
+        environ=dict(os.environ), root=git_root() or ".",
+    )
+    return fix_targets(targets, opts, problems=problems)

@@ -83,7 +83,8 @@ class RetryStrategy:
         self.classifier = classifier or ErrorClassifier()
         self._sleep = sleep
         self._async_sleep = async_sleep
-        self._rng = rng or random.Random()  # nosec B311 (backoff jitter, not cryptography)
+        # Backoff jitter, not cryptography.
+        self._rng = rng or random.Random()  # nosec B311
         self._on_retry = on_retry
 
     # ------------------------------------------------------------------ policy

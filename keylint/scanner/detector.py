@@ -24,7 +24,8 @@ try:  # pragma: no cover (depends on the platform's wheels)
 except ImportError:  # pragma: no cover
     _FAST = None
 
-_SECRET_GROUP = "(?P<secret>"  # nosec B105 (a regex group name, not a password)
+# A regex group name, not a password.
+_SECRET_GROUP = "(?P<secret>"  # nosec B105
 _BLOB_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
 _PEM_MAX = 64 * 1024
 _SAME_LINE_REACH = 200  # bytes between a provider word and a bare-shape key on one line

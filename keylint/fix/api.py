@@ -1,0 +1,253 @@
+"""Run a fix over files: plan every rewrite, save the values, then write the sources.
+
+Order is the safety contract (STYLE.md section 6): all rewrites are computed in memory first;
+then the new variables are appended to the env file (atomically, mode 0600, after making sure
+git ignores it); only then are the sources replaced, each atomically. If the env file cannot be
+written, no source is touched. `--diff` computes the same and writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from keylint.config import Config
+from keylint.errors import KeylintError
+from keylint.fix import dotenv, history, report
+from keylint.fix.codemods import fix_source
+from keylint.fix.model import Change, Skip, SourceContext, SourceFix
+from keylint.fix.naming import NamePicker
+from keylint.fix.notebook import fix_notebook
+from keylint.fix.references import Repository
+from keylint.scanner.engine import detector_for, scan_bytes
+from keylint.scanner.files import Problem, Target
+from keylint.scanner.finding import Finding
+from keylint.scanner.notebooks import notebook_text
+from keylint.scanner.run import read_target
+
+PYTHON_SUFFIXES = (".py", ".pyw", ".pyi")
+
+
+@dataclass(frozen=True)
+class FixOptions:
+    """How to fix: where values go (None: `--no-env-file`), SecureString or not, diff only."""
+
+    env_file: Path | None
+    secure_string: bool = True
+    diff: bool = False
+    rule_ids: tuple[str, ...] | None = None
+    max_file_size: int = 10 * 1024 * 1024
+    environ: Mapping[str, str] = field(default_factory=dict)
+    root: str = "."
+
+
+@dataclass
+class FileResult:
+    """One file's outcome: its bytes before and after, and what happened to each key."""
+
+    target: Target
+    old: bytes
+    fix: SourceFix
+    findings: list[Finding]
+
+    @property
+    def changed(self) -> bool:
+        """True when the file is (or, with --diff, would be) rewritten."""
+        return self.fix.error is None and self.fix.source != self.old
+
+
+def is_test_path(display: str) -> bool:
+    """A test module or a file under a tests directory (where plainly fake keys are left)."""
+    parts = display.replace("\\", "/").split("/")
+    name = parts[-1]
+    return (any(p in ("tests", "test", "testing") for p in parts[:-1])
+            or name.startswith("test_") or name.endswith("_test.py")
+            or name in ("conftest.py", "tests.py"))
+
+
+def git_root(cwd: str = ".") -> str | None:
+    """The top of the git work tree holding `cwd`, or None."""
+    try:
+        out = subprocess.run(["git", "-C", cwd, "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def default_env_file(configured: str, cwd: str = ".") -> Path:
+    """The configured env file; a relative one is taken from the repository root (or cwd)."""
+    path = Path(configured)
+    if path.is_absolute():
+        return path
+    root = git_root(cwd) or cwd
+    return Path(os.path.relpath(os.path.join(root, path), cwd))
+
+
+def _fix_file(target: Target, data: bytes, opts: FixOptions, picker: NamePicker,
+              repo: Repository, only: set[str] | None) -> FileResult | None:
+    detector = detector_for(opts.rule_ids)
+    display = target.display
+    is_notebook = display.endswith(".ipynb")
+    scanned = notebook_text(data) if is_notebook else data
+    findings = [f for f in scan_bytes(scanned, display, detector)
+                if only is None or f.hashed_secret in only]
+    if not findings:
+        return None  # files without findings are never parsed
+    ctx = SourceContext(
+        path=display, secure_string=opts.secure_string, test_file=is_test_path(display),
+        exported=lambda name: repo.exported(name, target.open_path), detector=detector,
+    )
+    if is_notebook:
+        fix = fix_notebook(data, ctx, picker, only)
+    elif display.endswith(PYTHON_SUFFIXES):
+        fork = picker.fork()
+        fix = fix_source(data, findings, ctx, fork)
+        if fix.error is None and fix.changes:
+            picker.adopt(fork)
+    else:
+        fix = SourceFix(data, skips=[Skip(f, ctx.where(f), report.manual_fix(display, f))
+                                     for f in findings])
+    return FileResult(target, data, fix, findings)
+
+
+def fix_targets(targets: Sequence[Target], opts: FixOptions, *,
+                only: Mapping[str, set[str]] | None = None, problems: Sequence[Problem] = (),
+                out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Fix every target; print the report; exit 0 nothing to fix, 1 rewritten, 2 errors.
+
+    `only` maps a display path to the hashed secrets to fix there (`keylint scan --fix` after a
+    baseline); files it does not name are skipped.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    stream = err if opts.diff else out
+    errors = False
+    for p in problems:
+        print(f"keylint: {'error' if p.error else 'note'}: {p.display}: {p.reason}", file=err)
+        errors = errors or p.error
+    picker = (NamePicker(dotenv.read(opts.env_file)) if opts.env_file is not None
+              else NamePicker(opts.environ, read_only=True))
+    repo = Repository(opts.root)
+    results: list[FileResult] = []
+    for t in targets:
+        if only is not None and t.display not in only:
+            continue
+        data, problem = read_target(t, opts.max_file_size)
+        if problem is not None:
+            print(f"keylint: {'error' if problem.error else 'note'}: {problem.display}: "
+                  f"{problem.reason}", file=err)
+            errors = errors or problem.error
+        if data is None:
+            continue
+        result = _fix_file(t, data, opts, picker, repo, None if only is None else only[t.display])
+        if result is not None:
+            results.append(result)
+    changed = [r for r in results if r.changed]
+    entries = _entries(picker, changed)
+    created, gitignore = False, None
+    if opts.diff:
+        for r in changed:
+            out.write(report.masked_diff(r.old, r.fix.source, r.target.display,
+                                         (f.secret for f in r.findings)))
+    else:
+        if entries and opts.env_file is not None:
+            gitignore = dotenv.ensure_ignored(opts.env_file)
+            created = dotenv.append(opts.env_file, entries)
+        for r in changed:
+            errors = not _write(r, err) or errors
+    _print_report(results, changed, opts, stream, created=created, gitignore=gitignore)
+    errors = errors or any(r.fix.error is not None for r in results)
+    return 2 if errors else 1 if changed else 0
+
+
+def _entries(picker: NamePicker, changed: list[FileResult]) -> list[dotenv.Entry]:
+    origin: dict[str, str] = {}
+    for r in changed:
+        for c in r.fix.changes:
+            origin.setdefault(c.env_var, c.where.rsplit(":", 1)[0])
+    return [dotenv.Entry(name, value, origin.get(name, "keylint fix"))
+            for name, value in picker.added.items() if name in origin]
+
+
+def _write(r: FileResult, err: TextIO) -> bool:
+    path = Path(os.path.realpath(r.target.open_path))
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+        dotenv.write_atomic(path, r.fix.source, mode, what="cannot write the fixed source")
+    except (OSError, KeylintError) as exc:
+        print(f"keylint: error: {r.target.display}: {exc}", file=err)
+        return False
+    return True
+
+
+def _print_report(results: list[FileResult], changed: list[FileResult], opts: FixOptions,
+                  stream: TextIO, *, created: bool, gitignore: Path | None) -> None:
+    changes: list[Change] = []
+    skips: list[Skip] = []
+    for r in results:
+        if r.changed:
+            changes.extend(r.fix.changes)
+            for c in r.fix.changes:
+                print(report.change_line(c), file=stream)
+        for s in r.fix.skips:
+            skips.append(s)
+            print(report.skip_line(s), file=stream)
+    if not results:
+        return
+    env = None if opts.env_file is None else os.path.relpath(opts.env_file)
+    print(report.summary(len(changed), len({c.finding.hashed_secret for c in changes}),
+                         len(skips), env, diff=opts.diff, created=created,
+                         gitignore=None if gitignore is None else os.path.relpath(gitignore)),
+          file=stream)
+    for line in _rotations(changed):
+        print(line, file=stream)
+    if changes:
+        note = report.secure_note(changes)
+        if note:
+            print(note, file=stream)
+        print(f"keylint fix: {report.LOAD_HINT}", file=stream)
+
+
+def _rotations(changed: list[FileResult]) -> list[str]:
+    """Per distinct key: the files it was moved out of, and the commits that hold it."""
+    keys: dict[str, tuple[Change, list[str], list[str], set[bytes] | None]] = {}
+    for r in changed:
+        secrets = list(dict.fromkeys(c.finding.secret for c in r.fix.changes))
+        found = history.commits_holding(r.target.open_path, secrets)
+        held = dict(zip(secrets, found.commits, strict=False))
+        for c in r.fix.changes:
+            first, paths, in_history, commits = keys.get(c.finding.hashed_secret,
+                                                         (c, [], [], set()))
+            if r.target.display not in paths:
+                paths.append(r.target.display)
+                mine = held.get(c.finding.secret, frozenset())
+                if mine:
+                    in_history.append(r.target.display)
+                commits = None if commits is None or not found.in_git else commits | mine
+            keys[c.finding.hashed_secret] = (first, paths, in_history, commits)
+    return [report.rotation_line(report.Rotation(
+        c.finding, c.env_var, tuple(in_history or paths), None if commits is None else len(commits)))
+        for c, paths, in_history, commits in keys.values()]
+
+
+def fix_findings(findings: Sequence[Finding], cfg: Config) -> int:
+    """`keylint scan --fix`: fix these findings (and no others); 1 when there were any, 2 errors."""
+    if not findings:
+        return 0
+    from keylint.commands.scan import enabled_rules
+
+    only: dict[str, set[str]] = {}
+    for f in findings:
+        only.setdefault(f.path, set()).add(f.hashed_secret)
+    targets = [Target(p, p) for p in only]
+    opts = FixOptions(env_file=default_env_file(cfg.env_file), secure_string=cfg.secure_string,
+                      rule_ids=enabled_rules(cfg), max_file_size=cfg.max_file_size,
+                      root=git_root() or ".")
+    code = fix_targets(targets, opts, only=only)
+    return 2 if code == 2 else 1

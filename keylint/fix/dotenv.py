@@ -1,0 +1,237 @@
+"""The env file: read what it holds, append keys atomically (mode 0600), keep it out of git.
+
+Values are written so that python-dotenv, docker compose and `set -a; . ./.env` read them back
+unchanged: bare when they are plain, in single quotes (no escapes, no interpolation) when they
+hold shell or dotenv metacharacters, in double quotes with escapes only when they hold a quote,
+a backslash or a newline (PEM blocks). A value none of these can carry is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from keylint.errors import KeylintError
+
+_BARE = re.compile(r"^[A-Za-z0-9_\-./+:@%,=^]+$")  # no `~`: the shell expands it
+_LINE = re.compile(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*(.*)$")
+_DOUBLE_ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def quote_value(value: str) -> str | None:
+    """The value as it goes after `NAME=`; None when no quoting round-trips it."""
+    if _BARE.match(value):
+        return value
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in value) or "\x7f" in value:
+        return None
+    if not any(c in value for c in "'\\\n\r\t"):
+        return f"'{value}'"
+    if "${" in value:  # python-dotenv expands ${VAR} inside double quotes
+        return None
+    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+               .replace("\r", "\\r").replace("\t", "\\t"))
+    return f'"{escaped}"'
+
+
+def representable(value: str) -> bool:
+    """True when `value` can be written to an env file and read back unchanged."""
+    return quote_value(value) is not None
+
+
+def parse(text: str) -> dict[str, str]:
+    """NAME -> value for every assignment in an env file (comments and blank lines skipped)."""
+    out: dict[str, str] = {}
+    lines = re.split(r"\r\n|\r|\n", text)  # not splitlines(): U+0085 may sit in a value
+    i = 0
+    while i < len(lines):
+        m = _LINE.match(lines[i])
+        i += 1
+        if not m:
+            continue
+        name, rest = m.group(1), m.group(2)
+        if rest.startswith("'"):
+            end = rest.find("'", 1)
+            out[name] = rest[1:end] if end > 0 else rest[1:]
+        elif rest.startswith('"'):
+            raw = rest[1:]
+            while not _closed(raw) and i < len(lines):  # a double-quoted value may span lines
+                raw += "\n" + lines[i]
+                i += 1
+            out[name] = _unescape_double(raw)
+        else:
+            out[name] = re.split(r"[ \t]+#", rest, maxsplit=1)[0].rstrip()
+    return out
+
+
+def _closed(raw: str) -> bool:
+    escaped = False
+    for c in raw:
+        if escaped:
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        elif c == '"':
+            return True
+    return False
+
+
+def _unescape_double(raw: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        c = raw[i]
+        if c == "\\" and i + 1 < len(raw):
+            nxt = raw[i + 1]
+            out.append(_DOUBLE_ESCAPES.get(nxt, "\\" + nxt))
+            i += 2
+            continue
+        if c == '"':
+            break
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def read(path: Path) -> dict[str, str]:
+    """What the env file holds; empty when it does not exist."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise KeylintError(f"{path}: cannot read the env file: {exc.strerror or exc}; "
+                           "no source file was changed") from exc
+    return parse(data.decode("utf-8", "replace"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One variable to append, with a comment saying where its value came from."""
+
+    name: str
+    value: str
+    origin: str
+
+
+def render(entries: Sequence[Entry]) -> str:
+    """The lines appended for `entries` (a comment line, then `NAME=value`, per entry)."""
+    out = []
+    for e in entries:
+        quoted = quote_value(e.value)
+        if quoted is None:  # pragma: no cover (the fixer checks representable() first)
+            raise KeylintError(f"{e.name}: value cannot be written to an env file")
+        origin = e.origin.replace("\n", " ")
+        out.append(f"# moved by keylint fix from {origin}\n{e.name}={quoted}\n")
+    return "".join(out)
+
+
+def append(path: Path, entries: Sequence[Entry]) -> bool:
+    """Append `entries` atomically (temp file + rename); return True when the file was created.
+
+    A new file gets mode 0600; an existing one keeps its mode. On any failure the file is left as
+    it was and a `KeylintError` is raised, so the caller must not touch the sources.
+    """
+    try:
+        old = path.read_bytes()
+        mode: int | None = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        old, mode = b"", None
+    except OSError as exc:
+        raise KeylintError(f"{path}: cannot read the env file: {exc.strerror or exc}; "
+                           "no source file was changed") from exc
+    if old and not old.endswith(b"\n"):
+        old += b"\n"
+    data = old + render(entries).encode("utf-8")
+    write_atomic(path, data, 0o600 if mode is None else mode,
+                 what="cannot write the env file", suffix="; no source file was changed")
+    return mode is None
+
+
+def write_atomic(path: Path, data: bytes, mode: int, *, what: str = "cannot write",
+                 suffix: str = "") -> None:
+    """Write `data` to `path` through a temp file in the same directory and `os.replace`.
+
+    A symlink is followed (its target is replaced, the link stays); anything but a regular file
+    (a device, a FIFO) is refused rather than replaced.
+    """
+    path = Path(os.path.realpath(path))
+    if path.exists() and not path.is_file():
+        raise KeylintError(f"{path}: {what}: not a regular file{suffix}")
+    directory = path.parent
+    tmp = None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".keylint-tmp", dir=directory)
+        try:
+            os.fchmod(fd, mode)
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise KeylintError(f"{path}: {what}: {exc.strerror or exc}{suffix}") from exc
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
+    try:
+        return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True,
+                              check=False)
+    except OSError:
+        return None
+
+
+def ensure_ignored(path: Path) -> Path | None:
+    """Make git ignore the env file; return the `.gitignore` changed, None when none was needed.
+
+    Refuses (KeylintError) when the file is tracked: appending keys would commit them.
+    """
+    directory = path.parent.resolve()
+    if not directory.is_dir():
+        directory.mkdir(parents=True, exist_ok=True)
+    root_out = _git(directory, "rev-parse", "--show-toplevel")
+    if root_out is None or root_out.returncode != 0:
+        return None  # not in a git work tree: nothing to ignore it from
+    root = Path(root_out.stdout.strip())
+    target = directory / path.name
+    rel = os.path.relpath(target, root).replace(os.sep, "/")
+    tracked = _git(root, "ls-files", "--error-unmatch", "--", rel)
+    if tracked is not None and tracked.returncode == 0:
+        raise KeylintError(f"{path}: the env file is tracked by git, so moved keys would be "
+                           f"committed; use --env-file with an ignored path, or run "
+                           f"`git rm --cached {rel}` first; no source file was changed")
+    if _ignored(root, rel):
+        return None
+    gitignore = root / ".gitignore"
+    try:
+        old = gitignore.read_bytes()
+        mode = os.stat(gitignore).st_mode & 0o7777
+    except FileNotFoundError:
+        old, mode = b"", 0o644
+    except OSError as exc:
+        raise KeylintError(f"{gitignore}: cannot read: {exc.strerror or exc}; "
+                           "no source file was changed") from exc
+    if old and not old.endswith(b"\n"):
+        old += b"\n"
+    line = rel  # `.env` ignores it in every directory, as people expect
+    write_atomic(gitignore, old + f"{line}\n".encode(), mode, suffix="; no source file was changed")
+    if not _ignored(root, rel):
+        raise KeylintError(f"{path}: still not ignored by git after adding `{line}` to "
+                           f"{gitignore} (a later `!` rule?); no source file was changed")
+    return gitignore
+
+
+def _ignored(root: Path, rel: str) -> bool:
+    out = _git(root, "check-ignore", "-q", "--no-index", "--", rel)
+    return out is not None and out.returncode == 0

@@ -1,0 +1,230 @@
+"""`keylint fix` end to end, in real git repositories: files, env file, report, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from keylint.cli import main
+from keylint.fix import dotenv
+from tests.fix.util import KEYS, fill, git, git_repo
+
+K, A = KEYS["openai"], KEYS["anthropic"]
+
+APP = '''"""App."""
+from openai import OpenAI
+
+client = OpenAI(api_key="<openai>")
+'''
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository with one committed file holding a key, as the current directory."""
+    path = git_repo(tmp_path / "repo")
+    (path / "app.py").write_text(fill(APP))
+    git(path, "add", "app.py")
+    git(path, "commit", "-qm", "init")
+    monkeypatch.chdir(path)
+    for name in list(os.environ):
+        if name.endswith(("_API_KEY", "_TOKEN")):
+            monkeypatch.delenv(name)
+    return path
+
+
+def _out(capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
+    captured = capsys.readouterr()
+    assert K not in captured.out + captured.err and A not in captured.out + captured.err
+    return captured.out, captured.err
+
+
+def test_fix_rewrites_saves_and_reports(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fix"]) == 1
+    out, _ = _out(capsys)
+    assert (repo / "app.py").read_text() == (
+        '"""App."""\nimport os\n\nfrom openai import OpenAI\n\n'
+        'client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])\n')
+    env = repo / ".env"
+    assert stat.S_IMODE(os.stat(env).st_mode) == 0o600
+    assert dotenv.read(env) == {"OPENAI_API_KEY": K}
+    assert (repo / ".gitignore").read_text() == ".env\n"
+    lines = out.splitlines()
+    masked = f"OpenAI Project Key {K[:7]}***...{K[-4:]}"
+    assert lines[0] == f'app.py:4:26: {masked} -> os.environ["OPENAI_API_KEY"]'
+    assert lines[1] == ("keylint fix: rewrote 1 file, 1 key moved; values in .env "
+                        "(created with mode 0600; added to .gitignore)")
+    assert lines[2].startswith("rotate: OPENAI_API_KEY (OpenAI, ")
+    assert "is in the git history of app.py (1 commit)" in lines[2]
+    assert lines[2].endswith("rotate it now: https://platform.openai.com/api-keys")
+    assert lines[3].startswith("keylint fix: load the env file before the code runs")
+
+
+def test_second_run_is_a_noop(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fix"]) == 1
+    before = {p.name: p.read_bytes() for p in repo.iterdir() if p.is_file()}
+    assert main(["fix"]) == 0
+    assert {p.name: p.read_bytes() for p in repo.iterdir() if p.is_file()} == before
+    assert capsys.readouterr().out.count("\n") >= 1
+
+
+def test_diff_writes_nothing_and_masks(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fix", "--diff"]) == 1
+    out, err = _out(capsys)
+    assert (repo / "app.py").read_text() == fill(APP)
+    assert not (repo / ".env").exists() and not (repo / ".gitignore").exists()
+    assert '+client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])' in out
+    assert f'-client = OpenAI(api_key="{K[:7]}***...{K[-4:]}")' in out
+    assert "would rewrite 1 file" in err
+
+
+def test_key_only_in_the_working_tree(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "new.py").write_text(fill('ANTHROPIC_API_KEY = "<anthropic>"\n'))
+    assert main(["fix", "new.py"]) == 1
+    out, _ = _out(capsys)
+    assert "is not in the git history of new.py" in out
+    assert (repo / "app.py").read_text() == fill(APP)  # only the named file
+
+
+def test_same_key_in_two_files_is_one_variable(repo: Path) -> None:
+    (repo / "other.py").write_text(fill('HEADERS = {"Authorization": "Bearer <openai>"}\n'))
+    (repo / "third.py").write_text(fill('API_KEY = "<openai2>"\n'))
+    assert main(["fix"]) == 1
+    assert dotenv.read(repo / ".env") == {"OPENAI_API_KEY": K,
+                                          "OPENAI_API_KEY_2": KEYS["openai2"]}
+    assert "os.environ['OPENAI_API_KEY']" in (repo / "other.py").read_text()
+
+
+def test_existing_env_value_is_reused_and_a_clash_gets_a_suffix(repo: Path) -> None:
+    (repo / ".gitignore").write_text(".env\n")
+    (repo / ".env").write_text(f"OPENAI_API_KEY=older\nLLM={K}\n")
+    assert main(["fix"]) == 1
+    assert 'os.environ["LLM"]' in (repo / "app.py").read_text()
+    assert dotenv.read(repo / ".env") == {"OPENAI_API_KEY": "older", "LLM": K}
+
+
+def test_syntax_error_is_exit_2_and_untouched(repo: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    broken = fill('KEY = "<anthropic>"\ndef (:\n')
+    (repo / "broken.py").write_text(broken)
+    assert main(["fix"]) == 2
+    out, _ = _out(capsys)
+    assert (repo / "broken.py").read_text() == broken
+    assert "broken.py:1:8: Anthropic API Key" in out and "syntax error at line 2" in out
+    assert 'os.environ["OPENAI_API_KEY"]' in (repo / "app.py").read_text()  # others still fixed
+
+
+def test_env_file_failure_leaves_sources_untouched(repo: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "afile").write_text("")
+    assert main(["fix", "--env-file", "afile/.env"]) == 2
+    assert "no source file was changed" in capsys.readouterr().err
+    assert (repo / "app.py").read_text() == fill(APP)
+
+
+def test_tracked_env_file_is_refused(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / ".env").write_text("OTHER=1\n")
+    git(repo, "add", ".env")
+    assert main(["fix"]) == 2
+    assert "tracked by git" in capsys.readouterr().err
+    assert (repo / "app.py").read_text() == fill(APP)
+    assert (repo / ".env").read_text() == "OTHER=1\n"
+
+
+def test_no_env_file_uses_the_environment(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fix", "--no-env-file"]) == 0
+    out, _ = _out(capsys)
+    assert "set OPENAI_API_KEY first" in out and (repo / "app.py").read_text() == fill(APP)
+    monkeypatch.setenv("MY_OPENAI", K)
+    assert main(["fix", "--no-env-file"]) == 1
+    assert 'os.environ["MY_OPENAI"]' in (repo / "app.py").read_text()
+    assert not (repo / ".env").exists()
+
+
+def test_env_file_from_config_and_option(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text('[tool.keylint]\nenv_file = "config/keys.env"\n')
+    (repo / "sub").mkdir()
+    (repo / "sub" / "b.py").write_text(fill('B = "<anthropic>"\n'))
+    assert main(["fix", "app.py"]) == 1
+    assert dotenv.read(repo / "config" / "keys.env") == {"OPENAI_API_KEY": K}
+    assert (repo / ".gitignore").read_text() == "config/keys.env\n"
+    assert main(["fix", "--env-file", "other.env", "sub"]) == 1
+    assert dotenv.read(repo / "other.env") == {"ANTHROPIC_API_KEY": A}
+
+
+def test_no_secure_string_option(repo: Path) -> None:
+    (repo / "keys.py").write_text(fill('OPENAI_API_KEY = "<openai>"\nx = OPENAI_API_KEY\n'))
+    assert main(["fix", "--no-secure-string", "keys.py"]) == 1
+    assert "SecureString" not in (repo / "keys.py").read_text()
+
+
+def test_non_python_files_are_reported_not_rewritten(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git(repo, "rm", "-q", "app.py")
+    for name in ("values.yaml", ".env.example", "README.md"):
+        (repo / name).write_text(fill("key: <anthropic>\n"))
+    assert main(["fix"]) == 0
+    out, _ = _out(capsys)
+    assert out.count("is reported, not rewritten") == 3
+    assert (repo / "values.yaml").read_text() == fill("key: <anthropic>\n")
+
+
+def test_notebook_code_cell(repo: Path) -> None:
+    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": "x", "metadata": {},
+                     "outputs": [], "source": [fill('KEY = "<anthropic>"\n')]}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (repo / "nb.ipynb").write_text(json.dumps(nb, indent=1) + "\n")
+    assert main(["fix", "nb.ipynb"]) == 1
+    new = json.loads((repo / "nb.ipynb").read_text())
+    assert new["cells"][0]["source"] == ["import os\n", "\n",
+                                         'KEY = os.environ["ANTHROPIC_API_KEY"]\n']
+    assert dotenv.read(repo / ".env") == {"ANTHROPIC_API_KEY": A}
+
+
+def test_scan_fix(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", "--fix"]) == 1
+    _out(capsys)
+    assert 'os.environ["OPENAI_API_KEY"]' in (repo / "app.py").read_text()
+    assert main(["scan"]) == 0
+
+
+def test_scan_fix_only_fixes_what_the_scan_reported(repo: Path) -> None:
+    (repo / "b.py").write_text(fill('B = "<anthropic>"\n'))
+    assert main(["scan", "--fix", "b.py"]) == 1
+    assert (repo / "app.py").read_text() == fill(APP)
+    assert "ANTHROPIC_API_KEY" in (repo / "b.py").read_text()
+
+
+def test_files_without_findings_are_never_parsed(repo: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import libcst
+
+    (repo / "app.py").write_text("x = 1\n")
+    (repo / "b.py").write_text("y = 2\n")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed a file without findings")
+
+    monkeypatch.setattr(libcst, "parse_module", refuse)
+    assert main(["fix"]) == 0
+
+
+def test_bad_options_are_usage_errors(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["fix", "--env-file", "x", "--no-env-file"])
+    assert exc.value.code == 2
+    assert main(["fix", "missing.py"]) == 2
+    assert "missing.py: no such file or directory" in capsys.readouterr().err
+
+
+def test_scan_does_not_import_the_fixer() -> None:
+    code = ("import sys, keylint.cli as c; c.build_parser(); import keylint.commands.scan; "
+            "print(sorted(m for m in sys.modules if m == 'libcst' or m.startswith('keylint.fix')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

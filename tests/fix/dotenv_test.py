@@ -1,0 +1,139 @@
+"""The env file: values round-trip, appends are atomic and private, git ignores the file."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from keylint.errors import KeylintError
+from keylint.fix import dotenv
+from tests.fix.util import KEYS, git, git_repo
+
+
+@pytest.mark.parametrize(("value", "written"), (
+    pytest.param("sk-abc_123/+=", "sk-abc_123/+=", id="plain stays bare"),
+    pytest.param("p@ss word#1$", "'p@ss word#1$'", id="spaces, # and $ go in single quotes"),
+    pytest.param("it's", '"it\'s"', id="single quote: double quotes"),
+    pytest.param("a\\b", '"a\\\\b"', id="backslash escaped"),
+    pytest.param("l1\nl2", '"l1\\nl2"', id="newline escaped"),
+    pytest.param("~user", "'~user'", id="tilde quoted against shell expansion"),
+))
+def test_quoting(value: str, written: str) -> None:
+    assert dotenv.quote_value(value) == written
+    assert dotenv.parse(f"K={written}\n") == {"K": value}
+
+
+@pytest.mark.parametrize("value", ("a'${B}\n", "bell\x07"))
+def test_unrepresentable_values_are_refused(value: str) -> None:
+    assert dotenv.quote_value(value) is None and not dotenv.representable(value)
+
+
+@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1))
+def test_any_representable_value_round_trips(value: str) -> None:
+    if dotenv.representable(value):
+        text = dotenv.render([dotenv.Entry("NAME", value, "a.py:1")])
+        assert dotenv.parse("OTHER=1\n" + text) == {"OTHER": "1", "NAME": value}
+
+
+def test_pem_round_trips() -> None:
+    text = dotenv.render([dotenv.Entry("PRIVATE_KEY", KEYS["pem"], "k.py:1")])
+    assert text.count("\n") == 2  # one comment line, one variable line
+    assert dotenv.parse(text) == {"PRIVATE_KEY": KEYS["pem"]}
+
+
+def test_parse_reads_common_forms() -> None:
+    text = "# c\nexport A=1\nB = 'two words'  \nC=\"x\\ty\" # note\nD=bare # comment\n\nnot a line\n"
+    assert dotenv.parse(text) == {"A": "1", "B": "two words", "C": "x\ty", "D": "bare"}
+
+
+def test_append_creates_a_private_file(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    assert dotenv.append(env, [dotenv.Entry("A", "1", "x.py:3")]) is True
+    assert stat.S_IMODE(os.stat(env).st_mode) == 0o600
+    assert env.read_text() == "# moved by keylint fix from x.py:3\nA=1\n"
+    assert dotenv.append(env, [dotenv.Entry("B", "2", "y.py:4")]) is False
+    assert dotenv.read(env) == {"A": "1", "B": "2"}
+    assert [p.name for p in tmp_path.iterdir()] == [".env"]  # no temp file left behind
+
+
+def test_append_keeps_an_existing_mode_and_adds_a_missing_newline(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("OLD=1")
+    env.chmod(0o640)
+    dotenv.append(env, [dotenv.Entry("NEW", "2", "z.py:1")])
+    assert env.read_text().startswith("OLD=1\n# moved")
+    assert stat.S_IMODE(os.stat(env).st_mode) == 0o640
+
+
+def test_append_failure_raises_and_leaves_the_file(tmp_path: Path) -> None:
+    env = tmp_path / "dir.env"
+    env.mkdir()  # a directory where the file should be
+    with pytest.raises(KeylintError, match="no source file was changed"):
+        dotenv.append(env, [dotenv.Entry("A", "1", "x.py:1")])
+    assert env.is_dir()
+
+
+def test_read_missing_file_is_empty(tmp_path: Path) -> None:
+    assert dotenv.read(tmp_path / ".env") == {}
+
+
+def test_ensure_ignored_adds_a_gitignore_line(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "repo")
+    (repo / ".gitignore").write_text("*.pyc")
+    changed = dotenv.ensure_ignored(repo / ".env")
+    assert changed == repo / ".gitignore"
+    assert (repo / ".gitignore").read_text() == "*.pyc\n.env\n"
+    assert dotenv.ensure_ignored(repo / ".env") is None  # already ignored now
+
+
+def test_ensure_ignored_for_a_nested_env_file(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "repo")
+    (repo / "config").mkdir()
+    dotenv.ensure_ignored(repo / "config" / "secrets.env")
+    assert (repo / ".gitignore").read_text() == "config/secrets.env\n"
+    git(repo, "check-ignore", "-q", "config/secrets.env")  # raises if not ignored
+
+
+def test_ensure_ignored_outside_git_does_nothing(tmp_path: Path) -> None:
+    assert dotenv.ensure_ignored(tmp_path / ".env") is None
+    assert not (tmp_path / ".gitignore").exists()
+
+
+def test_a_tracked_env_file_is_refused(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "repo")
+    (repo / ".env").write_text("A=1\n")
+    git(repo, "add", ".env")
+    with pytest.raises(KeylintError, match="tracked by git"):
+        dotenv.ensure_ignored(repo / ".env")
+
+
+def test_a_negated_ignore_rule_is_reported(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "repo")
+    (repo / "sub").mkdir()  # a nested .gitignore re-includes what the root one ignores
+    (repo / "sub" / ".gitignore").write_text("!.env\n")
+    with pytest.raises(KeylintError, match="still not ignored"):
+        dotenv.ensure_ignored(repo / "sub" / ".env")
+
+
+def test_a_symlinked_env_file_keeps_its_link(tmp_path: Path) -> None:
+    (tmp_path / "store").mkdir()
+    target = tmp_path / "store" / "project.env"
+    target.write_text("A=1\n")
+    link = tmp_path / ".env"
+    link.symlink_to(target)
+    dotenv.append(link, [dotenv.Entry("B", "2", "x.py:1")])
+    assert link.is_symlink()
+    assert dotenv.read(target) == {"A": "1", "B": "2"}
+
+
+def test_a_device_is_never_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.env"
+    os.mkfifo(fifo)
+    with pytest.raises(KeylintError, match="not a regular file"):
+        dotenv.write_atomic(fifo, b"A=1\n", 0o600)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
