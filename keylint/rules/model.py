@@ -33,6 +33,8 @@ class Rule:
     validator: str | None = None  # name of a structural check in rules/checks.py
     min_entropy: float = 0.0  # Shannon bits per character of the secret
     boundary: bytes = TOKEN_CHARS  # chars that may not touch the token on either side
+    right_boundary: bytes = b""  # more chars that may not follow it (base64 padding `=`)
+    camel_start: bool = False  # a lower-case letter may precede an upper-case start (dbPassword)
     generic: bool = False  # a shape without a provider (password, URL, JWT): loses to a provider
     # A cheaper superset of `pattern` for the combined first pass (counted repeats of a class that
     # can start anywhere blow up RE2's DFA); candidates are then checked against `pattern`.

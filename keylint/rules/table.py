@@ -232,15 +232,15 @@ RULES: tuple[Rule, ...] = (
        extend_back=21, back_chars=_ALNUM + b"+.-"),
     _r("password-assignment", "generic_password", "Secret Keyword",
        r"(?i:pass(?:word|wd)?|pwd|secret)[A-Za-z0-9_]{0,24}[\"'`\]]{0,2}[ \t]{0,4}(?::=|=>|[:=]|is\b)"
-       r"[ \t]{0,4}[bru]?[\"'`]?(?P<secret>[^\s\"'`,;]{8,400})",
+       r"[ \t]{0,4}(?:[bru]?[\"'`])?(?P<secret>[^\s\"'`,;]{8,400})",
        keywords=("pass", "pwd", "secret"), validator="password_value", generic=True,
-       boundary=_LETTERS,
+       boundary=_LETTERS, camel_start=True,
        scan_pattern=r"(?i:pass(?:word|wd)?|pwd|secret)[A-Za-z0-9_]*[\"'`\]]{0,2}[ \t]*(?::=|=>|[:=]|is\b)"
-       r"[ \t]*[bru]?[\"'`]?[^\s\"'`,;]{8,}"),
+       r"[ \t]*(?:[bru]?[\"'`])?[^\s\"'`,;]{8,}"),
     # ---- Bare shapes: only with the provider named nearby (same line or up to two lines above)
     _r("aws-secret-access-key", "aws", "AWS Secret Access Key", r"[A-Za-z0-9/+]{40}",
        env_var="AWS_SECRET_ACCESS_KEY", context=True, min_entropy=4.0,
-       boundary=b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-/+=",
+       boundary=_ALNUM + b"_-/+", right_boundary=b"=",
        validator="not_documented_example"),
     _r("stability-api-key", "stability", "Stability AI API Key", rf"sk-[{_B62}]{{48}}",
        context=True, min_entropy=4.0),

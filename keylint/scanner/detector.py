@@ -64,6 +64,10 @@ class Detector:
             for i, r in enumerate(self.direct)
         )
         self._order = {r.id: i for i, r in enumerate(self.rules)}
+        self._prefixes = tuple(sorted({
+            k.encode() for r in self.direct if not r.generic for k in r.keywords
+            if len(k) >= 3 and k[-1] in "_-"
+        }))
         self._master = _compile(master, fast=fast) if self.direct else None
         self._exact = {r.id: re.compile(r.pattern.encode()) for r in self.rules}
         words: dict[bytes, list[Rule]] = {}
@@ -93,14 +97,20 @@ class Detector:
                 inner = [c for c in self._candidates(data, ss, se, bounded=False)
                          if not c[0].generic]
                 for r, s, e in inner:
-                    match = self._accept(r, data, s, e) if _bounded(data, s, e, r.boundary) else None
+                    match = self._accept(r, data, s, e) if _bounded(data, s, e, r) else None
                     if match is not None:
                         yield match
-                if inner:
+                if inner or self._provider_prefixed(data, ss, se):
                     continue
             match = self._accept(rule, data, start, end)
             if match is not None:
                 yield match
+
+    def _provider_prefixed(self, data: bytes, start: int, end: int) -> bool:
+        """The value starts like a provider token (`ghp_`, `github_pat_`, `sk-ant-`) but is not
+        one: a truncated or made-up token, not a password."""
+        value = data[start:end]
+        return any(value.startswith(p) for p in self._prefixes)
 
     def _candidates(
         self, data: bytes, pos: int, endpos: int, *, bounded: bool = True
@@ -114,7 +124,7 @@ class Detector:
                 floor = max(pos, start - rule.extend_back - 1)
                 while start > floor and data[start - 1] in rule.back_chars:
                     start -= 1
-            if not bounded or _bounded(data, start, end, rule.boundary):
+            if not bounded or _bounded(data, start, end, rule):
                 yield rule, start, end
 
     # ------------------------------------------------------------------ pass 2
@@ -145,10 +155,13 @@ class Detector:
             ):
                 if rank:
                     # The provider is named on another line: this line must itself hold a
-                    # credential (api_key, token, Bearer, ...), not an id or a digest.
+                    # credential (api_key, token, Bearer, ...), not an id or a digest, or pass
+                    # literals to a call right under the provider SDK's import.
                     if credential_line is None:
                         credential_line = _CREDENTIAL.search(data, ls, le) is not None
-                    if not credential_line:
+                    if not credential_line and not (
+                        rank == 1 and _is_import(data, kpos) and data.find(b"(", ls, le) >= 0
+                    ):
                         continue
                 for m in self._exact[rule.id].finditer(data, ls, le):
                     start, end = m.span()
@@ -156,7 +169,7 @@ class Detector:
                         continue  # the provider word is far away on a long line
                     if any(s < end and start < e for s, e in spans):
                         continue
-                    if not _bounded(data, start, end, rule.boundary):
+                    if not _bounded(data, start, end, rule):
                         continue
                     match = self._accept(rule, data, start, end)
                     if match is None:
@@ -211,6 +224,15 @@ _LETTER = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _LOWER = frozenset(b"abcdefghijklmnopqrstuvwxyz")
 
 
+_IMPORT = re.compile(rb"[ \t\"]*(?:from\s+\S+\s+import\b|import\s|.*\brequire\s*\()")
+
+
+def _is_import(data: bytes, pos: int) -> bool:
+    """The line holding `pos` imports a module (Python, JS), as an SDK import does."""
+    ls = data.rfind(b"\n", 0, pos) + 1
+    return _IMPORT.match(data, ls, pos + 200) is not None
+
+
 def _word_edge(data: bytes, start: int, end: int) -> bool:
     """A provider word starts a word (`aws_key`, `AwsConfig`), not the middle of one (`draws`)."""
     if start > 0 and data[start - 1] in _LETTER:
@@ -235,11 +257,13 @@ def _nearby_lines(data: bytes, pos: int) -> list[tuple[int, int]]:
     return out
 
 
-def _bounded(data: bytes, start: int, end: int, boundary: bytes) -> bool:
+def _bounded(data: bytes, start: int, end: int, rule: Rule) -> bool:
     """The token does not continue on either side (so it is not part of a longer string)."""
-    if start > 0 and data[start - 1] in boundary:
-        return False
-    return not (end < len(data) and data[end] in boundary)
+    if start > 0 and data[start - 1] in rule.boundary:
+        camel = rule.camel_start and data[start - 1] in _LOWER and data[start] not in _LOWER
+        if not camel:
+            return False
+    return not (end < len(data) and (data[end] in rule.boundary or data[end] in rule.right_boundary))
 
 
 def _in_blob(data: bytes, start: int, end: int) -> bool:

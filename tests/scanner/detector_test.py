@@ -192,3 +192,30 @@ def test_adversarial_input_under_the_pure_re_fallback(rule_id: str, hang_guard: 
     assert [(m.rule.id, m.start) for m in slow] == [
         (m.rule.id, m.start) for m in detector_for().find(blob)
     ]
+
+
+@pytest.mark.parametrize("name", ["dbPassword", "smtpPassword", "DB_PASSWORD", "db_password"])
+def test_password_names_in_any_case_style(name: str) -> None:
+    value = fake_key("password-assignment")
+    assert ids(f'const {name} = "{value}";') == ["password-assignment"]
+    assert ids(f'compass = "{value}"') == []
+
+
+@pytest.mark.parametrize("rule_id", ["stripe-secret-key", "aws-secret-access-key", "github-token"])
+def test_unquoted_env_style_assignment_is_typed_by_its_provider(rule_id: str) -> None:
+    name = {"stripe-secret-key": "STRIPE_SECRET_KEY", "aws-secret-access-key": "AWS_SECRET_ACCESS_KEY",
+            "github-token": "GITHUB_SECRET"}[rule_id]
+    key = fake_key(rule_id, 8)
+    assert ids(f"loaded settings: {name}={key} APP_ENV=production") == [rule_id]
+
+
+def test_truncated_provider_token_in_a_url_is_not_a_password() -> None:
+    stub = fake_key("github-fine-grained-pat")[:24]
+    assert ids(f'u = "https://x-access-token:{stub}@github.com/o/r.git"') == []
+
+
+def test_sdk_import_gives_context_to_the_client_call_below_it() -> None:
+    key = fake_key("twilio-auth-token")
+    assert ids(f'from twilio.rest import Client\nclient = Client("AC1", "{key}")\n') == [
+        "twilio-auth-token"]
+    assert ids(f'# twilio\nclient = Client("AC1", "{key}")\n') == []
