@@ -75,20 +75,31 @@ class Detector:
             for w in r.context:
                 words.setdefault(w.lower().encode(), []).append(r)
         self._context_rules = words
-        alternation = b"|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        self._context = _compile(alternation, fast=fast, flags=re.IGNORECASE) if words else None
+        # One pass finds both: provider words are the last alternative, so a token that starts at
+        # the same place wins, and a key id such as AKIA... still gives its provider's context.
+        self._words_by_len = sorted(words, key=len, reverse=True)
+        alternation = b"|".join(re.escape(w) for w in self._words_by_len)
+        self._context_providers = {r.provider for r in self.contextual}
+        combined = b"|".join(x for x in (master, b"(?P<ctx>(?i:%s))" % alternation if words else b"")
+                             if x)
+        self._combined = _compile(combined, fast=fast) if combined else None
 
     # ------------------------------------------------------------------ public
     def find(self, data: bytes) -> list[Match]:
         """Every secret in `data`, in order, overlaps resolved (a provider beats a generic shape)."""
-        found = list(self._direct(data, 0, len(data)))
-        if self._context is not None:
-            found.extend(self._contextual(data, found))
+        if self._combined is None:
+            return []
+        hits: list[tuple[int, int]] = []  # provider words, for the bare-shape rules
+        found = list(self._direct(data, 0, len(data), hits))
+        if hits:
+            found.extend(self._contextual(data, found, hits))
         return _resolve_overlaps(found)
 
     # ------------------------------------------------------------------ pass 1
-    def _direct(self, data: bytes, pos: int, endpos: int) -> Iterable[Match]:
-        for rule, start, end in self._candidates(data, pos, endpos):
+    def _direct(
+        self, data: bytes, pos: int, endpos: int, hits: list[tuple[int, int]] | None = None
+    ) -> Iterable[Match]:
+        for rule, start, end in self._candidates(data, pos, endpos, hits=hits):
             if rule.generic:
                 # A generic shape (password, URL) may hold a provider-format token: report the
                 # token under its provider, and drop the generic finding (a token that fails its
@@ -113,13 +124,27 @@ class Detector:
         return any(value.startswith(p) for p in self._prefixes)
 
     def _candidates(
-        self, data: bytes, pos: int, endpos: int, *, bounded: bool = True
+        self, data: bytes, pos: int, endpos: int, *, bounded: bool = True,
+        hits: list[tuple[int, int]] | None = None,
     ) -> Iterable[tuple[Rule, int, int]]:
-        """Pattern matches of the self-identifying rules (that do not run on into other text)."""
-        assert self._master is not None
-        for m in self._master.finditer(data, pos, endpos):
-            rule = self.direct[int(m.lastgroup[1:])]
+        """Pattern matches of the self-identifying rules (that do not run on into other text).
+        With `hits`, one pass also collects the provider words there."""
+        regex = self._combined if hits is not None else self._master
+        if regex is None:
+            return
+        for m in regex.finditer(data, pos, endpos):
+            name = m.lastgroup
+            name = name.decode() if isinstance(name, bytes) else name
             start, end = m.span()
+            if name == "ctx":
+                assert hits is not None
+                hits.append((start, end))
+                continue
+            rule = self.direct[int(name[1:])]
+            if hits is not None and rule.provider in self._context_providers:
+                word = self._word_at(data, start)
+                if word:
+                    hits.append((start, start + len(word)))
             if rule.extend_back:
                 floor = max(pos, start - rule.extend_back - 1)
                 while start > floor and data[start - 1] in rule.back_chars:
@@ -127,21 +152,27 @@ class Detector:
             if not bounded or _bounded(data, start, end, rule):
                 yield rule, start, end
 
+    def _word_at(self, data: bytes, start: int) -> bytes:
+        """The provider word a token starts with (AKIA... names AWS), if any."""
+        head = data[start:start + len(self._words_by_len[0])].lower() if self._words_by_len else b""
+        return next((w for w in self._words_by_len if head.startswith(w)), b"")
+
     # ------------------------------------------------------------------ pass 2
-    def _contextual(self, data: bytes, taken: Sequence[Match]) -> Iterable[Match]:
-        assert self._context is not None
+    def _contextual(
+        self, data: bytes, taken: Sequence[Match], hits: Sequence[tuple[int, int]]
+    ) -> Iterable[Match]:
         # line start -> {rule id: (distance rank, keyword offset, rule)}
         lines: dict[int, dict[str, tuple[int, int, Rule]]] = {}
-        for m in self._context.finditer(data):
-            if not _word_edge(data, m.start(), m.end()):
+        for hs, he in hits:
+            if not _word_edge(data, hs, he):
                 continue
-            rules = self._context_rules[bytes(m.group().lower())]
-            for rank, ls in _nearby_lines(data, m.start()):
+            rules = self._context_rules[data[hs:he].lower()]
+            for rank, ls in _nearby_lines(data, hs):
                 slot = lines.setdefault(ls, {})
                 for r in rules:
                     old = slot.get(r.id)
                     if old is None or rank < old[0]:
-                        slot[r.id] = (rank, m.start(), r)
+                        slot[r.id] = (rank, hs, r)
         spans = [(t.start, t.end) for t in taken if not t.rule.generic]
         best: dict[tuple[int, int], tuple[tuple[int, int, int], Match]] = {}
         for ls, slot in lines.items():

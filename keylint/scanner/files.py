@@ -10,6 +10,7 @@ scanned, as pre-commit expects. Symlinks that leave the scanned root are skipped
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -47,17 +48,6 @@ def display_path(path: str, cwd: str) -> str:
     return shown.replace(os.sep, "/")
 
 
-def _git_root(directory: str) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "-C", directory, "rev-parse", "--show-toplevel"],
-            capture_output=True, text=True, check=False,
-        )
-    except OSError:
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
-
-
 def _git_files(directory: str) -> list[str] | None:
     try:
         out = subprocess.run(
@@ -73,13 +63,14 @@ def _git_files(directory: str) -> list[str] | None:
 
 
 def _ignore_spec(directory: str) -> pathspec.GitIgnoreSpec | None:
-    import pathspec  # only a walk outside git or --exclude needs it: keep start-up fast
-
     try:
         with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as f:
-            return pathspec.GitIgnoreSpec.from_lines(f.read().splitlines())
+            lines = f.read().splitlines()
     except OSError:
         return None
+    import pathspec  # only where a .gitignore exists: keep start-up fast
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def _walk(root: str) -> Iterator[str]:
@@ -136,11 +127,9 @@ def discover(
     problems: list[Problem] = []
     seen: set[str] = set()
 
-    def add(open_path: str, rel_to_root: str | None) -> None:
-        absolute = os.path.abspath(open_path)
+    def add(open_path: str, absolute: str, shown: str, rel_to_root: str | None) -> None:
         if absolute in seen or absolute in skip_abs:
             return
-        shown = display_path(open_path, cwd)
         if excluded is not None and (excluded.match_file(shown)
                                      or (rel_to_root and excluded.match_file(rel_to_root))):
             return
@@ -151,7 +140,7 @@ def discover(
         if os.path.islink(given) and not os.path.exists(given):
             problems.append(Problem(display_path(given, cwd), "broken symlink", error=False))
         elif os.path.isfile(given):
-            add(given, None)
+            add(given, os.path.abspath(given), display_path(given, cwd), None)
         elif os.path.isdir(given):
             _add_directory(given, add, problems, cwd)
         elif os.path.exists(given):
@@ -161,23 +150,40 @@ def discover(
     return targets, problems
 
 
+def _has_entries(directory: str) -> bool:
+    with os.scandir(directory) as entries:
+        return any(e.name != ".gitignore" for e in entries)
+
+
 def _add_directory(
-    directory: str, add: Callable[[str, str | None], None], problems: list[Problem], cwd: str
+    directory: str, add: Callable[[str, str, str, str | None], None], problems: list[Problem],
+    cwd: str,
 ) -> None:
     root_real = os.path.realpath(directory)
-    names = _git_files(directory) if _git_root(directory) else None
+    base_abs = os.path.abspath(directory)
+    base_shown = display_path(directory, cwd)
+    names = _git_files(directory)
     listing = names if names is not None else list(_walk(directory))
+    if names == [] and _has_entries(directory):
+        problems.append(Problem(base_shown, "every file here is ignored by git (.gitignore): "
+                                "name the files to scan them", error=False))
     for rel in listing:
         full = os.path.join(directory, rel)
-        if os.path.islink(full):
+        shown = rel if base_shown == "." else f"{base_shown}/{rel}"
+        try:
+            mode = os.lstat(full).st_mode
+        except OSError:  # listed by git but deleted from the work tree
+            continue
+        if stat.S_ISLNK(mode):
             real = os.path.realpath(full)
             if not os.path.exists(real):
-                problems.append(Problem(display_path(full, cwd), "broken symlink", error=False))
+                problems.append(Problem(shown, "broken symlink", error=False))
                 continue
             if os.path.commonpath([root_real, real]) != root_real:
-                problems.append(Problem(display_path(full, cwd), "symlink leaves the scanned tree",
-                                        error=False))
+                problems.append(Problem(shown, "symlink leaves the scanned tree", error=False))
                 continue
-        if os.path.isdir(full):  # a submodule or a symlink to a directory
+            if os.path.isdir(real):
+                continue
+        elif stat.S_ISDIR(mode):  # a submodule
             continue
-        add(full, rel)
+        add(full, f"{base_abs}/{rel}", shown, rel)

@@ -200,3 +200,13 @@ def test_a_fifo_in_the_tree_does_not_hang_the_scan(repo: Path, capsys: pytest.Ca
     captured = capsys.readouterr()
     assert "keylint: note: pipe: not a regular file" in captured.err
     assert "a.py:1:6: Groq API Key" in captured.out
+
+
+def test_every_subcommand_parses_its_own_help(capsys: pytest.CaptureFixture[str]) -> None:
+    from keylint.cli import COMMANDS
+
+    for name, _, _ in COMMANDS:
+        with pytest.raises(SystemExit) as exit_info:
+            main([name, "--help"])
+        assert exit_info.value.code == 0
+        assert f"usage: keylint {name}" in capsys.readouterr().out

@@ -81,3 +81,14 @@ def test_paths_outside_the_current_directory_are_absolute(tmp_path: Path) -> Non
     sub.mkdir()
     targets, _ = discover([str(f)], (), cwd=str(sub))
     assert targets[0].display == str(f)
+
+
+def test_a_directory_git_ignores_entirely_is_named_not_silently_clean(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".gitignore").write_text("build/\n")
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "out.js").write_text("x\n")
+    targets, problems = discover([str(tmp_path / "build")], (), cwd=str(tmp_path))
+    assert targets == []
+    assert [(p.display, p.error) for p in problems] == [("build", False)]
+    assert "ignored by git" in problems[0].reason
