@@ -36,8 +36,8 @@ class Rule:
     right_boundary: bytes = b""  # more chars that may not follow it (base64 padding `=`)
     camel_start: bool = False  # a lower-case letter may precede an upper-case start (dbPassword)
     generic: bool = False  # a shape without a provider (password, URL, JWT): loses to a provider
-    # A cheaper superset of `pattern` for the combined first pass (counted repeats of a class that
-    # can start anywhere blow up RE2's DFA); candidates are then checked against `pattern`.
+    # What the combined first pass looks for, when the default (the pattern cut after its first
+    # counted repeat: `sk-ant-api0[1-4]-[...]{6}`) will not do; `pattern` then decides.
     scan_pattern: str = ""
     # When `scan_pattern` starts inside the token (at a fixed marker), the token begins up to
     # `extend_back` characters of `back_chars` earlier: a leading unbounded class in the combined

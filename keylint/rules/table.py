@@ -212,7 +212,8 @@ RULES: tuple[Rule, ...] = (
        scan_pattern=rf"\.[{_B64URL}]{{6}}\.[{_B64URL}]{{27,38}}", extend_back=27,
        back_chars=_ALNUM + b"_-"),
     _r("telegram-bot-token", "telegram", "Telegram Bot Token", rf"[0-9]{{8,10}}:AA[{_B64URL}]{{33}}",
-       keywords=(":AA",)),
+       keywords=(":AA",), scan_pattern=rf":AA[{_B64URL}]{{6}}", extend_back=10,
+       back_chars=b"0123456789"),
     # ---- Payments and commerce
     _r("stripe-secret-key", "stripe", "Stripe Access Key", rf"[sr]k_live_[{_B62}]{{24,99}}",
        keywords=("sk_live_", "rk_live_")),

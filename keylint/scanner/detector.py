@@ -42,6 +42,26 @@ class Match:
     secret: str
 
 
+_COUNT = re.compile(r"\{(\d+)(?:,\d*)?\}")
+
+
+def _trigger(rule: Rule) -> str:
+    """The first-pass pattern of a rule: its `scan_pattern`, else its pattern cut after the
+    first counted repeat, shortened to six (every match of the rule starts with a match of it)."""
+    pattern = (rule.scan_pattern or rule.pattern).replace(_SECRET_GROUP, "(?:")
+    if rule.scan_pattern:
+        return pattern
+    m = _COUNT.search(pattern)
+    if m is None:
+        return pattern
+    cut = f"{pattern[:m.start()]}{{{min(int(m.group(1)), 6)}}}"
+    try:
+        re.compile(cut)
+    except re.error:  # the repeat sits inside a group: keep the whole pattern
+        return pattern
+    return cut
+
+
 def _compile(pattern: bytes, *, fast: bool, flags: int = 0) -> Any:
     if fast and _FAST is not None:
         options = _FAST.Options()
@@ -59,10 +79,15 @@ class Detector:
         self.direct = tuple(r for r in self.rules if not r.needs_context)
         self.contextual = tuple(r for r in self.rules if r.needs_context)
         self.engine = "re2" if fast and _FAST is not None else "re"
-        master = b"|".join(
-            b"(?P<r%d>%s)" % (i, (r.scan_pattern or r.pattern).replace(_SECRET_GROUP, "(?:").encode())
-            for i, r in enumerate(self.direct)
-        )
+        # The first pass matches short triggers (a rule's literal prefix and a few characters),
+        # not whole tokens: long counted repeats ({74}, {93}) make every lazily built RE2 DFA
+        # state expensive, and building states dominated key-dense files. Rules sharing a
+        # trigger are tried in table order with their exact patterns.
+        triggers: dict[str, list[Rule]] = {}
+        for r in self.direct:
+            triggers.setdefault(_trigger(r), []).append(r)
+        self._trigger_rules = [tuple(v) for v in triggers.values()]
+        master = b"|".join(b"(?P<t%d>%s)" % (i, t.encode()) for i, t in enumerate(triggers))
         self._order = {r.id: i for i, r in enumerate(self.rules)}
         self._prefixes = tuple(sorted({
             k.encode() for r in self.direct if not r.generic for k in r.keywords
@@ -127,30 +152,40 @@ class Detector:
         self, data: bytes, pos: int, endpos: int, *, bounded: bool = True,
         hits: list[tuple[int, int]] | None = None,
     ) -> Iterable[tuple[Rule, int, int]]:
-        """Pattern matches of the self-identifying rules (that do not run on into other text).
-        With `hits`, one pass also collects the provider words there."""
+        """Exact matches of the self-identifying rules (that do not run on into other text).
+        With `hits`, the same pass also collects the provider words there."""
         regex = self._combined if hits is not None else self._master
         if regex is None:
             return
+        resume = pos  # a trigger inside a token already matched is part of that token
         for m in regex.finditer(data, pos, endpos):
             name = m.lastgroup
             name = name.decode() if isinstance(name, bytes) else name
-            start, end = m.span()
+            tstart = m.start()
             if name == "ctx":
                 assert hits is not None
-                hits.append((start, end))
+                hits.append((tstart, m.end()))
                 continue
-            rule = self.direct[int(name[1:])]
-            if hits is not None and rule.provider in self._context_providers:
-                word = self._word_at(data, start)
-                if word:
-                    hits.append((start, start + len(word)))
-            if rule.extend_back:
-                floor = max(pos, start - rule.extend_back - 1)
-                while start > floor and data[start - 1] in rule.back_chars:
-                    start -= 1
-            if not bounded or _bounded(data, start, end, rule):
-                yield rule, start, end
+            if tstart < resume:
+                continue
+            for rule in self._trigger_rules[int(name[1:])]:
+                start = tstart
+                if rule.extend_back:
+                    floor = max(pos, start - rule.extend_back - 1)
+                    while start > floor and data[start - 1] in rule.back_chars:
+                        start -= 1
+                exact = self._exact[rule.id].match(data, start, endpos)
+                if exact is None:
+                    continue
+                end = exact.end()
+                if hits is not None and rule.provider in self._context_providers:
+                    word = self._word_at(data, start)
+                    if word:
+                        hits.append((start, start + len(word)))
+                if not bounded or _bounded(data, start, end, rule):
+                    resume = end
+                    yield rule, start, end
+                break
 
     def _word_at(self, data: bytes, start: int) -> bytes:
         """The provider word a token starts with (AKIA... names AWS), if any."""
@@ -213,14 +248,11 @@ class Detector:
 
     # ------------------------------------------------------------------ checks
     def _secret_span(self, rule: Rule, data: bytes, start: int, end: int) -> tuple[int, int] | None:
-        """The span of the rule's `secret` group (or the whole match); None when a first-pass
-        candidate found with the cheaper `scan_pattern` does not match the exact pattern."""
-        if not rule.scan_pattern and _SECRET_GROUP not in rule.pattern:
+        """The span of the rule's `secret` group (the whole match when it has none)."""
+        if _SECRET_GROUP not in rule.pattern:
             return start, end
         m = self._exact[rule.id].fullmatch(data, start, end)
-        if m is None:
-            return None
-        return m.span("secret") if _SECRET_GROUP in rule.pattern else (start, end)
+        return None if m is None else m.span("secret")
 
     def _accept(self, rule: Rule, data: bytes, start: int, end: int) -> Match | None:
         span = self._secret_span(rule, data, start, end)
