@@ -8,16 +8,15 @@ OPEN -> HALF_OPEN transition, so the state never depends on who asked first.
 from __future__ import annotations
 
 import enum
-import functools
-import inspect
 import logging
 import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
+from keylint.runtime._decorate import decorate
 from keylint.runtime.errors import ErrorClassifier
 
 __all__ = ["CircuitBreaker", "CircuitOpenError", "CircuitState"]
@@ -262,19 +261,7 @@ class CircuitBreaker:
 
     def __call__(self, fn: F) -> F:
         """Decorate a function or coroutine function."""
-        if inspect.iscoroutinefunction(fn):
-
-            @functools.wraps(fn)
-            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                return await self.acall(fn, *args, **kwargs)
-
-            return cast(F, async_wrapper)
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            return self.call(fn, *args, **kwargs)
-
-        return cast(F, wrapper)
+        return decorate(fn, self.call, self.acall)
 
     def __enter__(self) -> CircuitBreaker:
         self.before_call()

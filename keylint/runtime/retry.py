@@ -12,14 +12,13 @@ give up. Use it as a decorator, through `call`/`acall`, or as tenacity's attempt
 from __future__ import annotations
 
 import asyncio
-import functools
-import inspect
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from keylint.runtime._decorate import decorate
 from keylint.runtime.breaker import CircuitBreaker, CircuitOpenError, CircuitState
 from keylint.runtime.errors import Classification, ErrorClassifier, ErrorKind
 
@@ -156,19 +155,7 @@ class RetryStrategy:
 
     def __call__(self, fn: F) -> F:
         """Decorate a function or coroutine function."""
-        if inspect.iscoroutinefunction(fn):
-
-            @functools.wraps(fn)
-            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                return await self.acall(fn, *args, **kwargs)
-
-            return cast(F, async_wrapper)
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            return self.call(fn, *args, **kwargs)
-
-        return cast(F, wrapper)
+        return decorate(fn, self.call, self.acall)
 
     def __iter__(self) -> Iterator[tenacity.AttemptManager]:
         """`for attempt in strategy: with attempt: ...` (sync)."""

@@ -6,23 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.gitenv import isolate_git
 from tests.hooks.helpers import git
 
 
 @pytest.fixture(autouse=True)
 def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No global or system git config, a throwaway HOME, a fixed identity."""
-    home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
-    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        monkeypatch.delenv(var, raising=False)
-    for role in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{role}_NAME", "keylint tests")
-        monkeypatch.setenv(f"GIT_{role}_EMAIL", "tests@keylint.invalid")
-    monkeypatch.setenv("NO_COLOR", "1")
+    """No global or system git config, a throwaway HOME, a fixed identity, no colour."""
+    isolate_git(tmp_path_factory.mktemp("home"), monkeypatch)
 
 
 @pytest.fixture
