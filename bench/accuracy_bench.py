@@ -266,7 +266,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             gen = [sys.executable, str(EVAL / "make_corpus.py"), "--seed", str(args.fresh_seed),
                    "--split", "public", "--size-mb", str(args.size_mb), "--out", str(out)]
             print(f"$ {' '.join(gen)}", flush=True)
-            subprocess.run(gen, check=True, stdout=subprocess.DEVNULL)
+            if subprocess.run(gen, stdout=subprocess.DEVNULL).returncode != 0:
+                print(f"accuracy_bench: make_corpus.py failed for seed {args.fresh_seed} "
+                      "(see its message above); try another seed", file=sys.stderr)
+                return 2
             corpora.append((f"fresh seed {args.fresh_seed} ({args.size_mb:g} MB)", out,
                             out.with_name(out.name + ".labels.jsonl")))
         for name, corpus, labels in corpora:
