@@ -342,18 +342,16 @@ def _in_blob(data: bytes, start: int, end: int) -> bool:
 
 
 def _resolve_overlaps(found: list[Match]) -> list[Match]:
-    """Keep one match per span; where spans overlap, a provider rule beats a generic one."""
+    """Keep one match per span; where spans overlap, a provider rule beats a generic one.
+
+    Sorted by start, a match can only overlap the last one kept: linear after the sort, so a
+    file with thousands of keys stays cheap."""
     found.sort(key=lambda m: (m.start, m.rule.generic, -(m.end - m.start)))
     kept: list[Match] = []
     for m in found:
-        clash = [k for k in kept if k.start < m.end and m.start < k.end]
-        if not clash:
-            kept.append(m)
+        if kept and m.start < kept[-1].end:
+            if kept[-1].rule.generic and not m.rule.generic:
+                kept[-1] = m
             continue
-        for k in clash:
-            if k.rule.generic and not m.rule.generic:
-                kept.remove(k)
-                kept.append(m)
-                break
-    kept.sort(key=lambda m: m.start)
+        kept.append(m)
     return kept

@@ -219,3 +219,11 @@ def test_sdk_import_gives_context_to_the_client_call_below_it() -> None:
     assert ids(f'from twilio.rest import Client\nclient = Client("AC1", "{key}")\n') == [
         "twilio-auth-token"]
     assert ids(f'# twilio\nclient = Client("AC1", "{key}")\n') == []
+
+
+def test_a_file_with_thousands_of_keys_reports_each_once() -> None:
+    keys = [fake_key("github-token", i) for i in range(3000)]
+    text = "\n".join(f'T{i} = "{k}"  # password: "{k}"' for i, k in enumerate(keys)) + "\n"
+    found = scan_text(text)
+    assert len(found) == 6000
+    assert {f.rule_id for f in found} == {"github-token"}
