@@ -25,15 +25,16 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser (each subcommand's options come from its module)."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `only`, just that subcommand's module is imported to add its options
+    (`keylint scan` need not import the fixer's or the baseline's modules to start)."""
     parser = argparse.ArgumentParser(prog="keylint", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"keylint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module, help_text in COMMANDS:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        mod = importlib.import_module(module)
-        mod.configure(p)
+        if only is None or name == only:
+            importlib.import_module(module).configure(p)
         p.set_defaults(_module=module)
     return parser
 
@@ -41,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: exit 0 clean, 1 findings (or files rewritten), 2 usage/config/input error."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    chosen = argv[0] if argv and argv[0] in {name for name, _, _ in COMMANDS} else None
+    parser = build_parser(chosen)
     args = parser.parse_args(argv)
     try:
         return int(importlib.import_module(args._module).run(args))

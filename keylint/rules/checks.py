@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
 import math
 import re
@@ -66,6 +67,24 @@ def not_documented_example(secret: str) -> bool:
     return secret not in _DOCUMENTED and not secret.endswith(("EXAMPLE", "EXAMPLEKEY"))
 
 
+_LOWER_RUN = re.compile(r"[a-z]{3,}")
+
+
+def wordy(value: str) -> bool:
+    """Half the characters sit in runs of 3+ lower-case letters, as in `policy/AmazonRoute53...`
+    or `com/AmazonS3/latest/dev`: 0.2% of random base64 strings of 40 characters are."""
+    return sum(len(m) for m in _LOWER_RUN.findall(value)) >= len(value) / 2
+
+
+def aws_secret(secret: str) -> bool:
+    """40 random base64 characters mix cases and digits; policy names and paths are words."""
+    has = (any(c.islower() for c in secret), any(c.isupper() for c in secret),
+           any(c.isdigit() for c in secret))
+    if not all(has) or wordy(secret):
+        return False
+    return not_documented_example(secret)
+
+
 def discord_id(secret: str) -> bool:
     """The first part of a Discord bot token is the base64 of the bot's numeric id."""
     part = secret.split(".", 1)[0]
@@ -105,6 +124,7 @@ _CODE_VALUE = re.compile(
     r"(?i)^(?:none|null|true|false|nil|undefined|self\.|os\.|env\b|getenv|environ|settings\.|"
     r"config\.|process\.env|get_?password|input\(|getpass|secrets\.|vault|\$|\{|%|\()"
 )
+_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){2,}$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*(?:\(\)?|\[)?$")
 
 
@@ -116,17 +136,34 @@ _COMMON_PASSWORDS = frozenset({
 })
 
 
+# Punctuation of paths, globs and identifiers: it does not make a value look like a password.
+_PATH_PUNCTUATION = frozenset("/.-:_@*")
+
+
 def password_value(secret: str) -> bool:
-    """A hard-coded password: not a placeholder, a reference, or a plain identifier or word."""
+    """A hard-coded password: not a placeholder, a reference, or a plain identifier or word.
+
+    Real code is full of `secret`/`pass` names bound to non-secrets (ARNs, `Foo::Bar` keys, hex
+    ids, type names, slugs such as `rds-preview-us-east-2`, paths such as `Tag/SageMaker`): a
+    literal counts as a password only when it mixes upper and lower case with a digit or a
+    symbol that is not path punctuation."""
     if _PLACEHOLDER_WORDS.search(secret) or _CODE_VALUE.match(secret):
         return False
     if secret.startswith(_NOT_PASSWORDS) or any(c in secret for c in "()[]{}"):
         return False  # a test-mode key, or code (`f(x)`, `a[b]`), not a literal password
+    if secret.count(":") >= 2 or secret[0] in ":=/.":
+        return False  # `Secrets::Manager`, an ARN, or a separator the pattern ran past
     if _IDENTIFIER.match(secret) and not any(c.isdigit() for c in secret):
-        return False  # a variable, attribute or function name, or a dictionary word
-    classes = (any(c.islower() for c in secret) + any(c.isupper() for c in secret)
-               + any(c.isdigit() for c in secret) + any(not c.isalnum() for c in secret))
-    return classes >= 3 and shannon(secret) >= 3.0
+        return False  # a variable, attribute, type or function name
+    if _DOTTED.match(secret):
+        return False  # `google.protobuf.duration_pb2.Duration`: a qualified name
+    lower = any(c.islower() for c in secret)
+    upper = any(c.isupper() for c in secret)
+    digit = any(c.isdigit() for c in secret)
+    symbol = any(not c.isalnum() and c not in _PATH_PUNCTUATION for c in secret)
+    if not (lower and upper and (digit or symbol)):
+        return False
+    return shannon(secret) >= 3.0
 
 
 def url_password(secret: str) -> bool:
@@ -139,7 +176,7 @@ def url_password(secret: str) -> bool:
 def pem_block(secret: str) -> bool:
     """A private key block has a real base64 body, not a template or an ellipsis."""
     body = re.sub(r"-----[A-Z ]+-----|\\[nr]|[\s\"',+]", "", secret)
-    if "..." in secret or "<" in body:
+    if "..." in secret or "<" in body or "EXAMPLE" in body:
         return False
     return (len(body) >= 64 and re.fullmatch(r"[A-Za-z0-9+/=:-]+", body.replace("Proc-Type", ""))\
         is not None) or len(re.findall(r"[A-Za-z0-9+/]{40,}", secret)) >= 2
@@ -156,13 +193,26 @@ def is_placeholder(secret: str) -> bool:
     """Shared filter: masked, templated, repeated or sequential values are not keys."""
     if _GENERIC_PLACEHOLDER.search(secret) or _RUN.search(secret):
         return True
-    return any(s in secret for s in _SEQUENCES)
+    if any(s in secret for s in _SEQUENCES):
+        return True
+    return _sequential_share(secret) >= 0.3
+
+
+def _sequential_share(value: str) -> float:
+    """The share of neighbours that count up (`ab`, `XY`, `45`): about 2% in a random key, most
+    of a documentation sample such as `AB1C2defGHijkLMNo3...`."""
+    if len(value) < 2:
+        return 0.0
+    low = value.lower()
+    ups = sum(1 for a, b in itertools.pairwise(low) if ord(b) - ord(a) == 1 and a.isalnum())
+    return ups / (len(value) - 1)
 
 
 CHECKS: dict[str, Callable[[str], bool]] = {
     "crc32_base62": crc32_base62,
     "mixed_alnum": mixed_alnum,
     "not_documented_example": not_documented_example,
+    "aws_secret": aws_secret,
     "discord_id": discord_id,
     "jwt": jwt,
     "password_value": password_value,

@@ -13,9 +13,10 @@ TOKEN_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-
 class Rule:
     """One provider key format.
 
-    `pattern` is a linear-time regex (no nested quantifiers, no look-around: it must compile
-    under RE2 and `re` alike) for the whole token; an optional `(?P<secret>...)` group narrows the
-    reported secret. `keywords` are literal strings the prefilter may use; `context` lists the
+    `pattern` is a linear-time regex (no nested quantifiers) for the whole token, run by `re` on
+    candidates only; an optional `(?P<secret>...)` group narrows the reported secret. The first
+    pass, run by RE2 over whole files, uses `scan_pattern` or a prefix of `pattern`, so those
+    must avoid look-around. `keywords` are literal strings the prefilter may use; `context` lists the
     provider words (case-insensitive) of which one must stand on the line or up to two lines above
     when `needs_context` is set.
     """

@@ -232,17 +232,18 @@ RULES: tuple[Rule, ...] = (
        scan_pattern=r"://[^:@/\s\"'`<>{}$]+:[^@/\s\"'`<>]{6,}@[A-Za-z0-9.\-_\[\]]{2,}",
        extend_back=21, back_chars=_ALNUM + b"+.-"),
     _r("password-assignment", "generic_password", "Secret Keyword",
-       r"(?i:pass(?:word|wd)?|pwd|secret)[A-Za-z0-9_]{0,24}[\"'`\]]{0,2}[ \t]{0,4}(?::=|=>|[:=]|is\b)"
-       r"[ \t]{0,4}(?:[bru]?[\"'`])?(?P<secret>[^\s\"'`,;]{8,400})",
+       r"(?i:pass(?:word|wd|phrase)?|pwd|secret)(?:[_A-Z0-9][A-Za-z0-9_]{0,23})?"
+       r"(?<![_-][Ii][Dd])(?<![a-z]I[Dd])(?<![Aa][Rr][Nn])(?<![Nn]ame)[\"'`\]]{0,2}"
+       r"(?:[ \t]{0,4}(?::=|=>|[:=])[ \t]{0,4}(?:[bru]?[\"'`])?|[ \t]{1,4}is[ \t]{1,4}[\"'`])"
+       r"(?P<secret>[^\s\"'`,;]{8,400})",
        keywords=("pass", "pwd", "secret"), validator="password_value", generic=True,
-       boundary=_LETTERS, camel_start=True,
-       scan_pattern=r"(?i:pass(?:word|wd)?|pwd|secret)[A-Za-z0-9_]*[\"'`\]]{0,2}[ \t]*(?::=|=>|[:=]|is\b)"
-       r"[ \t]*(?:[bru]?[\"'`])?[^\s\"'`,;]{8,}"),
+       boundary=_LETTERS + b":", camel_start=True,
+       scan_pattern=r"(?i:pass(?:word|wd|phrase)?|pwd|secret)(?:[_A-Z0-9][A-Za-z0-9_]*)?[\"'`\]]{0,2}"
+       r"(?:[ \t]*(?::=|=>|[:=])[ \t]*(?:[bru]?[\"'`])?|[ \t]+is[ \t]+[\"'`])[^\s\"'`,;]{8,}"),
     # ---- Bare shapes: only with the provider named nearby (same line or up to two lines above)
     _r("aws-secret-access-key", "aws", "AWS Secret Access Key", r"[A-Za-z0-9/+]{40}",
        env_var="AWS_SECRET_ACCESS_KEY", context=True, min_entropy=4.0,
-       boundary=_ALNUM + b"_-/+", right_boundary=b"=",
-       validator="not_documented_example"),
+       boundary=_ALNUM + b"_-/+", right_boundary=b"=", validator="aws_secret"),
     _r("stability-api-key", "stability", "Stability AI API Key", rf"sk-[{_B62}]{{48}}",
        context=True, min_entropy=4.0),
     _r("deepseek-api-key", "deepseek", "DeepSeek API Key", r"sk-[a-f0-9]{32}", context=True,

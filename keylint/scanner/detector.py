@@ -235,6 +235,10 @@ class Detector:
                         continue  # the provider word is far away on a long line
                     if any(s < end and start < e for s, e in spans):
                         continue
+                    if _ID_LABEL.search(data, max(ls, start - 40), start):
+                        continue  # `--key-id X`, `"request_id": "X"`: an identifier, not a key
+                    if _in_url_path(data, ls, start):
+                        continue  # `docs.aws.amazon.com/AmazonS3/...`: a path, not a key
                     if not _bounded(data, start, end, rule):
                         continue
                     match = self._accept(rule, data, start, end)
@@ -283,6 +287,11 @@ _CREDENTIAL = re.compile(
     rb"(?i)(?:api[_-]?key|apikey|token|secret|passw|auth|bearer|credential|access[_-]?key|"
     rb"private[_-]?key|\bkey\b|-H\s|x-api|subscription|\bvalue\b[\"']?\s*[:=])"
 )
+# A bare value right after a label naming an identifier or a digest.
+_ID_LABEL = re.compile(
+    rb"(?i)(?:\b|[_-])(?:id|ids|uuid|guid|arn|sha\d*|md5|hash|digest|checksum|etag|commit|rev)"
+    rb"[\"'\]]*[ \t]*(?::=|=>|[:=])?[ \t]*[\"'`]?$"
+)
 _LETTER = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _LOWER = frozenset(b"abcdefghijklmnopqrstuvwxyz")
 
@@ -294,6 +303,15 @@ def _is_import(data: bytes, pos: int) -> bool:
     """The line holding `pos` imports a module (Python, JS), as an SDK import does."""
     ls = data.rfind(b"\n", 0, pos) + 1
     return _IMPORT.match(data, ls, pos + 200) is not None
+
+
+def _in_url_path(data: bytes, line_start: int, pos: int) -> bool:
+    """`pos` lies in the path of a URL (`scheme://host/...` with no query yet)."""
+    i = pos
+    while i > line_start and data[i - 1] not in b" \t\"'`<>()[]{},;":
+        i -= 1
+    run = data[i:pos]
+    return b"://" in run and not any(c in run for c in b"?=&#")
 
 
 def _word_edge(data: bytes, start: int, end: int) -> bool:

@@ -227,3 +227,26 @@ def test_a_file_with_thousands_of_keys_reports_each_once() -> None:
     found = scan_text(text)
     assert len(found) == 6000
     assert {f.rule_id for f in found} == {"github-token"}
+
+
+@pytest.mark.parametrize("line", [
+    pytest.param('"AWS::SecretsManager::RotationSchedule": "2eb55aaee5aade37",', id="cfn type key"),
+    pytest.param('"ARN": "arn:aws:secretsmanager:us-west-2:123456789012:secret:MyTestSecret-a1b2c3",',
+                 id="secret arn"),
+    pytest.param('"secretsmanager:ResourceTag/SageMaker":"true"', id="iam condition key"),
+    pytest.param("fiber_force_length_passive=FiberForceLengthPassiveDeGroote2016,", id="passive"),
+    pytest.param("pass_duration: google.protobuf.duration_pb2.Duration | None = ...,", id="type hint"),
+    pytest.param("password: _PasswordType | None = None", id="annotation"),
+    pytest.param('"SecretId": "MyTestDatabaseSecret1"', id="secret id"),
+    pytest.param("elif pass_arg is _PassArg.eval_context:", id="is comparison"),
+    pytest.param('"AmazonRoute53AutoNamingFullAccess": '
+                 '"arn:aws:iam::aws:policy/AmazonRoute53AutoNamingFullAccess",', id="aws policy name"),
+    pytest.param("See http://docs.aws.amazon.com/AmazonS3/latest/dev/UploadingObjects.html",
+                 id="aws docs url"),
+    pytest.param('"passphrase": "AB1C2edfGHijkLMNo3PqQRstUvwxyzaBCDEfghh4ijklMN5opqrStuVWxyz"',
+                 id="sequential sample"),
+    pytest.param("aws s3api get-object --version-id 3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjV",
+                 id="aws version id"),
+])
+def test_real_code_shapes_that_are_not_secrets(line: str) -> None:
+    assert ids(line) == []
