@@ -4,10 +4,12 @@ A finding is recorded when an entry of the same file has
 
 1. the finding's own `hashed_secret` (whatever the entry's type: the label is about the string,
    and detect-secrets often files one string under another type), or
-2. the sha1 of a *piece of the finding's line that overlaps the finding's span* and starts at the
-   line start or after a non-alphanumeric character. detect-secrets' plugins often hash only part
-   of what keylint reports: GitHubTokenDetector hashes `ghp`, StripeDetector the first 24
-   characters, PrivateKeyDetector `BEGIN RSA PRIVATE KEY`, KeywordDetector a whole URL. Such an
+2. the sha1 of a *piece of the finding's line that overlaps the finding's span* by at least 12
+   characters of key material and starts at the line start or after a non-alphanumeric
+   character. detect-secrets' plugins often hash a different span than keylint reports:
+   StripeDetector the first 24 characters, KeywordDetector a whole URL. Pieces without key
+   material never count: GitHubTokenDetector hashes only `ghp`, PrivateKeyDetector only
+   `BEGIN RSA PRIVATE KEY`, and such an entry would cover any token of the file. Such an
    entry covers at most one finding (the nearest by line), so one audited token cannot wave
    through a second, new token in the same file (every finding of the file competes for it,
    already recorded ones included).
@@ -16,6 +18,7 @@ A finding is recorded when an entry of the same file has
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -35,22 +38,47 @@ class Comparison:
 
     new: list[Finding] = field(default_factory=list)
     claims: dict[Key, list[Finding]] = field(default_factory=dict)
+    # Entries whose hash is a constant part of a current finding (`ghp`, a PEM header): the
+    # secret is still there, so they are not stale, but they vouch for no finding.
+    present: set[Key] = field(default_factory=set)
 
     def claimed(self, e: Entry) -> bool:
-        """True when some current finding is this entry's secret."""
-        return e.key in self.claims
+        """True when some current finding is this entry's secret (or holds its hashed piece)."""
+        return e.key in self.claims or e.key in self.present
+
+
+# A piece vouches for a finding only if it shares real key material with it: at least this many
+# characters of the finding's span, mixing two of lower case, upper case and digits. A hash of
+# `ghp` or of `BEGIN RSA PRIVATE KEY` says nothing about which token is in the file now.
+_MIN_SHARED = 12
+
+
+def _key_material(text: str) -> bool:
+    classes = (any(c.islower() for c in text) + any(c.isupper() for c in text)
+               + any(c.isdigit() for c in text))
+    return len(text) >= _MIN_SHARED and classes >= 2
 
 
 def overlap_hashes(line: str, start: int, end: int) -> set[str]:
-    """sha1 of every piece of `line` that overlaps [start, end) and starts at a token boundary."""
+    """sha1 of every piece of `line` that starts at a token boundary and shares key material
+    (`_MIN_SHARED` characters, mixed) with [start, end)."""
+    return _pieces(line, start, end)[0]
+
+
+def _pieces(line: str, start: int, end: int) -> tuple[set[str], set[str]]:
+    """(strong, weak): hashes of the pieces that overlap [start, end) and start at a token
+    boundary, split by whether they share key material with the span."""
     lo, hi = max(0, start - _WINDOW), min(len(line), end + _WINDOW)
-    out: set[str] = set()
+    strong: set[str] = set()
+    weak: set[str] = set()
     for i in range(lo, min(end, len(line))):
         if i != start and i > 0 and line[i - 1].isalnum():
             continue
-        for j in range(max(i, start) + 1, hi + 1):
-            out.add(sha1_hex(line[i:j]))
-    return out
+        first = max(i, start)
+        for j in range(first + 1, hi + 1):
+            shared = line[first:min(j, end)]
+            (strong if _key_material(shared) else weak).add(sha1_hex(line[i:j]))
+    return strong, weak
 
 
 def file_line_reader() -> LineReader:
@@ -111,7 +139,10 @@ def _claim_overlaps(findings: list[Finding], free: list[Entry], read_line: LineR
         if line is None:
             continue
         start, end = _span(f, line)
-        for h in overlap_hashes(line, start, end) & by_hash.keys():
+        strong, weak = _pieces(line, start, end)
+        for h in weak & by_hash.keys():
+            result.present.update(e.key for e in by_hash[h])
+        for h in strong & by_hash.keys():
             for e in by_hash[h]:
                 distance = abs(f.line - e.line_number) if e.line_number else 1 << 30
                 pairs.append((distance, f.line, e.type, i, e))
@@ -126,8 +157,34 @@ def _claim_overlaps(findings: list[Finding], free: list[Entry], read_line: LineR
 
 def is_stale(e: Entry, cmp: Comparison, scanned: set[str], keylint_types: set[str],
              exists: Callable[[str], bool] = os.path.exists) -> bool:
-    """True when the entry's secret is gone: its file is gone, or keylint scanned the file, reports
-    this type, and found no such secret. Entries of types only detect-secrets reports stay."""
+    """True when the entry's secret is gone: its file is gone, or keylint scanned the file and
+    found no such secret. For a type only detect-secrets reports, the secret is gone when no
+    token of the file hashes to the entry (so a removed, labelled-real entry can be cleared)."""
     if not exists(e.filename):
         return True
-    return e.filename in scanned and e.type in keylint_types and not cmp.claimed(e)
+    if e.filename not in scanned:
+        return False
+    if e.type in keylint_types:
+        return not cmp.claimed(e)
+    return e.hashed_secret not in _token_hashes(e.filename)
+
+
+_TOKEN = re.compile(r"""[^\s"'`]+""")
+_QUOTED = re.compile(r"""(["'`])(.+?)\1""")
+
+
+def _token_hashes(path: str) -> set[str]:
+    """sha1 of every quoted string and every token (split on blanks, quotes, `=`, `:`) of a file:
+    the pieces detect-secrets' entropy and keyword plugins hash."""
+    try:
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8", "replace")
+    except OSError:
+        return set()
+    pieces: set[str] = set()
+    for line in text.splitlines():
+        pieces.update(m.group(2) for m in _QUOTED.finditer(line))
+        for tok in _TOKEN.findall(line):
+            pieces.add(tok)
+            pieces.update(re.split(r"[=:,;]", tok))
+    return {sha1_hex(p) for p in pieces if p}

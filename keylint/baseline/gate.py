@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from keylint.baseline import store
+from keylint.baseline import plugins, store
 from keylint.baseline.compare import compare
+from keylint.baseline.model import loads
 from keylint.scanner.finding import Finding
 
 
@@ -17,4 +18,11 @@ def new_findings(findings: Sequence[Finding], baseline_path: Path) -> list[Findi
     baseline, a future format version, or a plugin keylint cannot stand for.
     """
     baseline = store.load(Path(baseline_path))
+    return compare(findings, baseline).new
+
+
+def new_findings_in_text(findings: Sequence[Finding], text: str, where: str) -> list[Finding]:
+    """As `new_findings`, for a baseline's text (the staged copy a commit will hold)."""
+    baseline = loads(text, where)
+    plugins.check(baseline.plugins_used, where)
     return compare(findings, baseline).new

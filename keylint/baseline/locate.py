@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from keylint.baseline.compare import Comparison, compare
 from keylint.baseline.model import Baseline, Entry
 from keylint.masking import mask, sha1_hex
+from keylint.rules.checks import shannon
 from keylint.scanner.finding import Finding
 
 _MAX_LINE = 4000  # longer lines are never shown (a minified file): too costly to search, too wide
@@ -90,7 +92,12 @@ def masked_lines(lines: list[str], findings: list[Finding], extra: Sequence[Loca
     for loc in extra:
         spans.setdefault(loc.line, []).append((loc.start, loc.end, loc.masked))
     out: dict[int, str] = {}
-    for n, items in spans.items():
+    for n in range(1, len(lines) + 1):
+        items = spans.get(n, [])
+        items += [(m.start(), m.end(), mask(m.group())) for m in _RANDOM_LOOKING.finditer(lines[n - 1])
+                  if shannon(m.group()) >= 3.0]
+        if not items:
+            continue
         text, pos, parts = lines[n - 1], 0, []
         for start, end, shown in sorted(items):
             if start < pos:
@@ -99,6 +106,11 @@ def masked_lines(lines: list[str], findings: list[Finding], extra: Sequence[Loca
             pos = end
         out[n] = "".join(parts) + text[pos:]
     return out
+
+
+# Shown context may hold secrets no rule of ours finds (detect-secrets' entropy entries whose
+# line moved): any long random-looking token is masked as well.
+_RANDOM_LOOKING = re.compile(r"[A-Za-z0-9+/=_-]{16,}")
 
 
 def compare_file(path: str, entries: list[Entry], findings: list[Finding]) -> Comparison:

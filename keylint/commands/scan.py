@@ -97,7 +97,18 @@ def run(args: argparse.Namespace) -> int:
     else:
         result = collect(args.paths or ["."], cfg, args.jobs, skip=skip)
     findings = result.findings
-    if args.baseline is not None or baseline.exists():
+    staged_baseline = None
+    if args.staged:
+        from keylint.scanner.staged import staged_text
+
+        # The commit holds the index's baseline, not the work tree's: an update not yet staged
+        # must not let the commit through (pre-commit stashes unstaged changes for the same end).
+        staged_baseline = staged_text(str(baseline))
+    if staged_baseline is not None:
+        from keylint.baseline.gate import new_findings_in_text
+
+        findings = new_findings_in_text(findings, staged_baseline, f"{baseline} (staged)")
+    elif args.baseline is not None or baseline.exists():
         from keylint.baseline.gate import new_findings
 
         findings = new_findings(findings, baseline)

@@ -342,7 +342,8 @@ def _bounded(data: bytes, start: int, end: int, rule: Rule) -> bool:
     """The token does not continue on either side (so it is not part of a longer string)."""
     if start > 0 and data[start - 1] in rule.boundary:
         camel = rule.camel_start and data[start - 1] in _LOWER and data[start] not in _LOWER
-        if not camel:
+        escape = start > 1 and data[start - 2] == 0x5C and data[start - 1] in b"nrtfbv0"
+        if not (camel or escape):  # `"\nghp_..."`: the `n` belongs to an escape, not the token
             return False
     return not (end < len(data) and (data[end] in rule.boundary or data[end] in rule.right_boundary))
 

@@ -61,6 +61,21 @@ def repo_root(cwd: str) -> str:
     return root
 
 
+def staged_text(path: str, cwd: str | None = None) -> str | None:
+    """The index's copy of `path` (the version the commit will hold), or None when the index
+    has none (an untracked baseline: the work tree's copy is then the only one)."""
+    cwd = cwd or os.getcwd()
+    rel = os.path.relpath(os.path.abspath(path), cwd).replace(os.sep, "/")
+    try:
+        out = subprocess.run(["git", "show", f":./{rel}"], cwd=cwd, capture_output=True,
+                             check=False)
+    except OSError:
+        return None
+    if out.returncode != 0:
+        return None
+    return out.stdout.decode("utf-8", "replace")
+
+
 def parse_raw(raw: bytes) -> list[StagedFile]:
     """Regular files from `git diff --raw -z --no-abbrev` output (renames and copies: new path)."""
     fields = raw.split(b"\0")
@@ -80,7 +95,7 @@ def parse_raw(raw: bytes) -> list[StagedFile]:
 def staged_files(root: str) -> list[StagedFile]:
     """Added, copied, modified and renamed regular files in the index, against HEAD."""
     raw = _git(["diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-ext-diff",
-                "--no-textconv", "--diff-filter=ACMR"], root)
+                "--no-textconv", "--diff-filter=ACMRT"], root)
     return parse_raw(raw)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from keylint.baseline.compare import LineReader, compare, overlap_hashes
 from keylint.baseline.model import Baseline, Entry
@@ -41,24 +42,21 @@ def test_another_file_or_another_secret_is_new() -> None:
     assert [f.path for f in compare(findings, b, reader).new] == ["app.py", "b.py"]
 
 
-def test_github_token_recorded_by_detect_secrets_as_its_prefix() -> None:
-    # detect-secrets' GitHubTokenDetector has a capture group: it hashes "ghp" only.
+def test_a_detect_secrets_prefix_hash_vouches_for_no_token() -> None:
+    # detect-secrets' GitHubTokenDetector hashes only "ghp": the same hash for every GitHub token,
+    # so it cannot say which token was audited. A token replaced in place must fail the gate.
     files = {"app.py": line("github-token", 1)}
     findings, reader = scan(files)
     assert findings[0].secret.startswith("ghp_")
     b = Baseline(entries=(Entry("app.py", "GitHub Token", h("ghp"), 1, False),))
-    cmp = compare(findings, b, reader)
-    assert cmp.new == []
-    assert cmp.claims[b.entries[0].key] == findings
+    assert compare(findings, b, reader).new == findings
 
 
-def test_a_prefix_entry_covers_one_token_only() -> None:
-    old, new = fake_key("github-token", 1), fake_key("github-token", 2)
-    text = f'OLD = "{old}"\n\n\n\nNEW = "{new}"\n'
-    findings, reader = scan({"app.py": text})
-    b = Baseline(entries=(Entry("app.py", "GitHub Token", h("ghp"), 1, False),))
-    new_findings = compare(findings, b, reader).new
-    assert [f.line for f in new_findings] == [5]  # the entry stays with the token at its line
+def test_a_private_key_header_hash_vouches_for_no_key() -> None:
+    pem = fake_key("private-key", 1)
+    findings, reader = scan({"id_rsa": pem + "\n"})
+    b = Baseline(entries=(Entry("id_rsa", "Private Key", h("BEGIN RSA PRIVATE KEY"), 1, False),))
+    assert compare(findings, b, reader).new == findings
 
 
 def test_stripe_key_recorded_by_its_first_24_characters() -> None:
@@ -74,12 +72,26 @@ def test_an_unrelated_hash_on_the_line_does_not_match() -> None:
     assert len(compare(findings, b, reader).new) == 1
 
 
-def test_overlap_pieces_start_at_token_boundaries() -> None:
-    text = 'x = "sk_live_abcdef"'
+def test_overlap_pieces_start_at_token_boundaries_and_share_key_material() -> None:
+    text = 'x = "sk_live_4eXq9Lr2Tb7Zp1Wc"'
     start = text.index("sk")
     pieces = overlap_hashes(text, start, len(text) - 1)
-    assert h("sk_live_abc") in pieces  # a prefix of the secret
-    assert h("sk") in pieces
-    assert h('"sk_live_abcdef"') in pieces  # starts after a space, covers the span
-    assert h("k_live") not in pieces  # starts inside a word
+    assert h("sk_live_4eXq9") in pieces  # a prefix of the secret with 12+ mixed characters
+    assert h('"sk_live_4eXq9Lr2Tb7Zp1Wc"') in pieces  # starts after a space, covers the span
+    assert h("sk_live_4eX") not in pieces  # too little of the secret to say which key it is
+    assert h("sk") not in pieces
+    assert h("k_live_4eXq9Lr2") not in pieces  # starts inside a word
     assert h("x = ") not in pieces  # does not reach the secret
+
+def test_an_entry_of_a_detect_secrets_only_type_goes_stale_when_its_string_leaves_the_file(
+    tmp_path: Path,
+) -> None:
+    from keylint.baseline.compare import Comparison, is_stale
+
+    blob = fake_key("together-api-key-legacy", 3)
+    f = tmp_path / "cfg.py"
+    f.write_text(f'BLOB = "{blob}"\n')
+    e = Entry(str(f), "Hex High Entropy String", h(blob), 1, True)
+    assert not is_stale(e, Comparison(), {str(f)}, {"GitHub Token"})
+    f.write_text("BLOB = None\n")
+    assert is_stale(e, Comparison(), {str(f)}, {"GitHub Token"})

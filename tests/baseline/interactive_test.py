@@ -91,3 +91,13 @@ def test_every_answer_is_recorded_with_detect_secrets_meaning(tree: Path) -> Non
     again = _spawn(tree, io.StringIO())
     again.expect("nothing to audit")
     again.expect(pexpect.EOF)
+
+
+def test_context_lines_mask_random_looking_strings_no_rule_knows() -> None:
+    from keylint.baseline.locate import masked_lines
+
+    blob = fake_key("together-api-key-legacy", 5)  # a bare hex string: no rule matches it alone
+    lines = ["x = 1", f'BLOB = "{blob}"', "y = 2"]
+    shown = masked_lines(lines, [])
+    assert blob not in shown[2]
+    assert 1 not in shown and 3 not in shown  # lines without anything secret are shown as is

@@ -117,3 +117,31 @@ def test_parse_raw_keeps_regular_files_and_new_paths() -> None:
            f":000000 120000 {zero} {blob} A\0link\0"
            f":000000 160000 {zero} {blob} A\0submodule\0").encode()
     assert [(f.path, f.blob) for f in parse_raw(raw)] == [("new.py", blob), ("new name.py", blob)]
+
+
+def test_a_symlink_replaced_by_a_file_with_a_key_is_reported(repo: Path) -> None:
+    # git reports this as a type change (T), not a modification.
+    write(repo, "a.py", "x = 1\n")
+    (repo / "cfg.py").symlink_to("a.py")
+    stage(repo, ["a.py", "cfg.py"])
+    git(repo, "commit", "-q", "--no-verify", "-m", "link")
+    (repo / "cfg.py").unlink()
+    write(repo, "cfg.py", openai_line(4))
+    stage(repo, ["cfg.py"])
+    done = keylint(repo, "scan", "--staged")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.startswith("cfg.py:1:")
+
+
+def test_the_staged_baseline_gates_the_commit_not_the_work_tree_one(repo: Path) -> None:
+    write(repo, "a.py", "x = 1\n")
+    assert keylint(repo, "baseline", "create").returncode == 0
+    stage(repo, ["a.py", ".secrets.baseline"])
+    git(repo, "commit", "-q", "--no-verify", "-m", "baseline")
+    write(repo, "app.py", openai_line(5))
+    stage(repo, ["app.py"])
+    assert keylint(repo, "baseline", "update").returncode in (0, 3)
+    blocked = keylint(repo, "scan", "--staged")  # the update is in the work tree only
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    stage(repo, [".secrets.baseline"])
+    assert keylint(repo, "scan", "--staged").returncode == 0

@@ -250,3 +250,9 @@ def test_a_file_with_thousands_of_keys_reports_each_once() -> None:
 ])
 def test_real_code_shapes_that_are_not_secrets(line: str) -> None:
     assert ids(line) == []
+
+
+@pytest.mark.parametrize("escape", ["\\n", "\\t", "\\r"])
+def test_key_right_after_a_string_escape_is_found(escape: str) -> None:
+    key = fake_key("github-token", 9)
+    assert ids(f'A = "{escape}{key}"') == ["github-token"]
