@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from keylint import __version__
 from keylint.errors import KeylintError
@@ -25,10 +27,20 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors masked: `keylint scan sk-...` must not echo the key back."""
+
+    def error(self, message: str) -> NoReturn:
+        from keylint.masking import redact_text
+
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {redact_text(message)}\n")
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser; with `only`, just that subcommand's module is imported to add its options
     (`keylint scan` need not import the fixer's or the baseline's modules to start)."""
-    parser = argparse.ArgumentParser(prog="keylint", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="keylint", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"keylint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module, help_text in COMMANDS:
@@ -42,19 +54,32 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: exit 0 clean, 1 findings (or files rewritten), 2 usage/config/input error."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):  # file names that are not UTF-8 print as they are
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="surrogateescape")
     chosen = argv[0] if argv and argv[0] in {name for name, _, _ in COMMANDS} else None
     parser = build_parser(chosen)
     args = parser.parse_args(argv)
     try:
         return int(importlib.import_module(args._module).run(args))
     except KeylintError as exc:
-        print(f"keylint: error: {exc}", file=sys.stderr)
+        _error(str(exc))
+        return 2
+    except OSError as exc:  # an output path that cannot be written, a vanished directory, ...
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}")
         return 2
     except KeyboardInterrupt:  # pragma: no cover (interactive)
         print("keylint: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # pragma: no cover (`keylint ... | head`)
         return 0
+
+
+def _error(message: str) -> None:
+    from keylint.masking import redact_text
+
+    print(f"keylint: error: {redact_text(message)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

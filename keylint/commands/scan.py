@@ -75,11 +75,13 @@ def report(findings: list[Finding], result: ScanResult, fmt: str, stream: TextIO
 
 def print_problems(problems: list[Problem]) -> None:
     """One line per path that could not be scanned."""
+    from keylint.masking import shown_path
+
     for p in problems:
         if p.quiet:
             continue
         level = "error" if p.error else "note"
-        print(f"keylint: {level}: {p.display}: {p.reason}", file=sys.stderr)
+        print(f"keylint: {level}: {shown_path(p.display)}: {p.reason}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -114,17 +116,24 @@ def run(args: argparse.Namespace) -> int:
         findings = new_findings(findings, baseline)
     print_problems(result.problems)
     if args.output and args.output.exists() and not args.output.is_file():
-        with open(args.output, "w", encoding="utf-8") as f:  # a device or pipe: never replace it
+        with open(args.output, "w", encoding="utf-8", errors="surrogateescape") as f:  # a device
             report(findings, result, args.format, f)
     elif args.output:
         tmp = args.output.with_name(f".{args.output.name}.{os.getpid()}.tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            report(findings, result, args.format, f)
-        os.replace(tmp, args.output)
+        try:
+            with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
+                report(findings, result, args.format, f)
+            os.replace(tmp, args.output)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise KeylintError(f"{args.output}: cannot write the report: "
+                               f"{exc.strerror or exc}") from None
     else:
         report(findings, result, args.format, sys.stdout)
     if args.fix and findings:
         from keylint.fix.api import fix_findings
 
         return fix_findings(findings, cfg)
+    if any(p.error for p in result.problems):
+        return 2  # a path could not be scanned: the user must act, whatever was found
     return 1 if findings else 0

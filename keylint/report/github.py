@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from keylint.masking import redact_text
 from keylint.rules import RULES_BY_ID
 from keylint.scanner.finding import Finding
 
@@ -33,7 +34,7 @@ def message(f: Finding) -> str:
 def command(f: Finding) -> str:
     """One `::error` workflow command for a finding."""
     props = {
-        "file": f.path.replace("\\", "/"),
+        "file": redact_text(f.path).replace("\\", "/"),
         "line": str(f.line),
         "col": str(f.column),
         "endLine": str(f.end_line),

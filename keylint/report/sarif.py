@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from keylint import __version__
+from keylint.masking import redact_text
 from keylint.rules import PROVIDERS, RULES, RULES_BY_ID, Rule
 from keylint.scanner.finding import Finding
 
@@ -58,7 +59,8 @@ def artifact_location(path: str) -> dict[str, str]:
         return {"uri": PurePosixPath(posix).as_uri()}
     while posix.startswith("./"):
         posix = posix[2:]
-    return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
+    # bytes: a file name that is not valid UTF-8 (surrogate-escaped) is quoted byte for byte
+    return {"uri": quote(posix.encode("utf-8", "surrogateescape"), safe="/"), "uriBaseId": SRCROOT}
 
 
 def fingerprint(f: Finding) -> str:
@@ -85,7 +87,7 @@ def _result(f: Finding, rule_index: int | None) -> dict[str, Any]:
         "level": "error",
         "message": {"text": message(f)},
         "locations": [{"physicalLocation": {
-            "artifactLocation": artifact_location(f.path),
+            "artifactLocation": artifact_location(redact_text(f.path)),
             "region": {
                 "startLine": f.line, "startColumn": f.column,
                 "endLine": f.end_line, "endColumn": f.end_column,

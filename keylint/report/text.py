@@ -6,12 +6,13 @@ import os
 from collections.abc import Sequence
 from typing import TextIO
 
+from keylint.masking import shown_path
 from keylint.scanner.finding import Finding
 
 
 def use_colour(stream: TextIO) -> bool:
-    """Colour when writing to a terminal and the user has not set NO_COLOR."""
-    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+    """Colour when writing to a terminal and NO_COLOR is unset or empty (no-color.org)."""
+    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
 
 
 def _c(text: str, code: str, on: bool) -> str:
@@ -20,7 +21,7 @@ def _c(text: str, code: str, on: bool) -> str:
 
 def format_finding(f: Finding, *, colour: bool = False) -> str:
     """`path:line:col: <secret type> <masked> (<rule id>)`."""
-    where = _c(f"{f.path}:{f.line}:{f.column}:", "1", colour)
+    where = _c(f"{shown_path(f.path)}:{f.line}:{f.column}:", "1", colour)
     return f"{where} {_c(f.secret_type, '31', colour)} {f.masked} ({f.rule_id})"
 
 

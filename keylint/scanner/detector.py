@@ -294,6 +294,7 @@ _ID_LABEL = re.compile(
 )
 _LETTER = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _LOWER = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+_DIGIT = frozenset(b"0123456789")
 
 
 _IMPORT = re.compile(rb"[ \t\"]*(?:from\s+\S+\s+import\b|import\s|.*\brequire\s*\()")
@@ -316,8 +317,8 @@ def _in_url_path(data: bytes, line_start: int, pos: int) -> bool:
 
 def _word_edge(data: bytes, start: int, end: int) -> bool:
     """A provider word starts a word (`aws_key`, `AwsConfig`), not the middle of one (`draws`)."""
-    if start > 0 and data[start - 1] in _LETTER:
-        return False
+    if start > 0 and (data[start - 1] in _LETTER or data[start - 1] in _DIGIT):
+        return False  # inside `draws` or a random run such as `51AWS0F5`
     return not (end < len(data) and data[end] in _LOWER and data[end - 1] in _LOWER)
 
 

@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from keylint.errors import KeylintError
-
 if TYPE_CHECKING:
     import pathspec
 
@@ -146,7 +144,7 @@ def discover(
         elif os.path.exists(given):
             problems.append(Problem(display_path(given, cwd), "not a regular file", error=False))
         else:
-            raise KeylintError(f"{given}: no such file or directory")
+            problems.append(Problem(display_path(given, cwd), "no such file or directory"))
     return targets, problems
 
 
@@ -184,6 +182,9 @@ def _add_directory(
                 continue
             if os.path.isdir(real):
                 continue
-        elif stat.S_ISDIR(mode):  # a submodule
+        elif stat.S_ISDIR(mode):
+            # A submodule, or a nested repository git lists as one entry: secrets hide there
+            # too, so it is listed its own way (its own git, or a walk).
+            _add_directory(full.rstrip("/"), add, problems, cwd)
             continue
         add(full, f"{base_abs}/{rel}", shown, rel)

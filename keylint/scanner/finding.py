@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from keylint.masking import mask, sha1_hex
+from keylint.masking import mask, sha1_hex, shown_path
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,9 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         """Every public field, without the raw secret (the JSON output contract)."""
         return {
-            "path": self.path, "line": self.line, "column": self.column,
+            "path": shown_path(self.path), "line": self.line, "column": self.column,
             "end_line": self.end_line, "end_column": self.end_column,
             "rule_id": self.rule_id, "provider": self.provider, "secret_type": self.secret_type,
             "masked": self.masked, "hashed_secret": self.hashed_secret,
-            "fingerprint": self.fingerprint,
+            "fingerprint": shown_path(self.fingerprint),
         }

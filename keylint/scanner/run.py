@@ -73,6 +73,9 @@ def read_target(target: Target, max_size: int) -> tuple[bytes | None, Problem | 
     if len(data) > max_size:
         return None, Problem(target.display, "skipped: grew over max_file_size while reading",
                              error=False)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (PowerShell's `>` writes it)
+        text = data.decode("utf-16", "replace")
+        return text.encode("utf-8", "surrogateescape"), None
     if b"\0" in data[:_SNIFF]:
         return None, Problem(target.display, "binary", error=False, quiet=True)
     return data, None

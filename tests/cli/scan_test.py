@@ -118,7 +118,7 @@ def test_bad_input_is_reported_and_the_scan_goes_on(
         return real_open(path, *args)
 
     monkeypatch.setattr(run_mod.os, "open", fake_open)
-    assert main(["scan"]) == 1
+    assert main(["scan"]) == 2  # a file could not be read: the user must act
     captured = capsys.readouterr()
     assert "latin1.py:2:" in captured.out
     err = captured.err.splitlines()
@@ -210,3 +210,50 @@ def test_every_subcommand_parses_its_own_help(capsys: pytest.CaptureFixture[str]
             main([name, "--help"])
         assert exit_info.value.code == 0
         assert f"usage: keylint {name}" in capsys.readouterr().out
+
+
+def test_a_key_typed_as_an_argument_is_not_echoed(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key = fake_key("openai-project-key", 3)
+    assert main(["scan", key]) == 2
+    err = capsys.readouterr().err
+    assert "no such file or directory" in err and key not in err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["scan", "--format", key])
+    assert exit_info.value.code == 2
+    assert key not in capsys.readouterr().err
+
+
+def test_a_key_in_a_file_name_is_masked_in_every_format(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = fake_key("github-token", 4)
+    (repo / f"{key}.txt").write_text(assignment("groq-api-key", fake_key("groq-api-key")) + "\n")
+    for fmt in ("text", "json", "sarif", "github"):
+        assert main(["scan", "--format", fmt]) == 1
+        out = capsys.readouterr()
+        assert key not in out.out + out.err, fmt
+
+
+def test_unwritable_output_is_a_one_line_error(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "a.py").write_text("x = 1\n")
+    assert main(["scan", "--output", "missing-dir/report.json"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "missing-dir/report.json: cannot write the report" in err[0]
+    assert list(repo.iterdir()) == [repo / "a.py"]
+
+
+def test_utf16_files_are_scanned(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key = fake_key("anthropic-api-key", 2)
+    (repo / "ps.env").write_bytes(("x=1\r\nANTHROPIC_API_KEY=" + key + "\r\n").encode("utf-16"))
+    assert main(["scan", "ps.env"]) == 1
+    assert capsys.readouterr().out.startswith("ps.env:2:19: Anthropic API Key")
+
+
+def test_a_missing_path_does_not_stop_the_rest_of_the_scan(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "a.py").write_text(assignment("groq-api-key", fake_key("groq-api-key")) + "\n")
+    assert main(["scan", "a.py", "missing.py"]) == 2
+    captured = capsys.readouterr()
+    assert "a.py:1:" in captured.out
+    assert "keylint: error: missing.py: no such file or directory" in captured.err

@@ -256,3 +256,8 @@ def test_real_code_shapes_that_are_not_secrets(line: str) -> None:
 def test_key_right_after_a_string_escape_is_found(escape: str) -> None:
     key = fake_key("github-token", 9)
     assert ids(f'A = "{escape}{key}"') == ["github-token"]
+
+
+def test_provider_word_inside_a_random_run_gives_no_context() -> None:
+    key = fake_key("aws-secret-access-key", 10)
+    assert ids(f"blob 51AWS0F5 {key} end") == []

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from keylint.errors import KeylintError
 from keylint.scanner.files import discover
 
 
@@ -69,9 +68,26 @@ def test_symlinks_leaving_the_tree_and_broken_ones_are_skipped_with_a_note(tmp_p
         ("broken.txt", "broken symlink"), ("escape.txt", "symlink leaves the scanned tree")]
 
 
-def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(KeylintError, match="nope: no such file or directory"):
-        discover([str(tmp_path / "nope")], ())
+def test_missing_path_is_an_error_and_the_rest_is_listed(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("x\n")
+    targets, problems = discover([str(tmp_path / "a.py"), str(tmp_path / "nope")], (),
+                                 cwd=str(tmp_path))
+    assert [t.display for t in targets] == ["a.py"]
+    assert [(p.display, p.reason, p.error) for p in problems] == [
+        ("nope", "no such file or directory", True)]
+
+
+def test_submodules_and_nested_repositories_are_listed(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / "top.py").write_text("x\n")
+    nested = tmp_path / "vendor" / "lib"
+    nested.mkdir(parents=True)
+    git(nested, "init", "-q")
+    (nested / "inner.py").write_text("x\n")
+    (nested / ".gitignore").write_text("ignored.py\n")
+    (nested / "ignored.py").write_text("x\n")
+    assert names([str(tmp_path)], tmp_path) == ["top.py", "vendor/lib/.gitignore",
+                                                 "vendor/lib/inner.py"]
 
 
 def test_paths_outside_the_current_directory_are_absolute(tmp_path: Path) -> None:
