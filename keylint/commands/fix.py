@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     """Discover files, fix them, report, and return the exit code."""
     from keylint import config as config_mod
     from keylint.commands.scan import enabled_rules
-    from keylint.fix.api import FixOptions, default_env_file, fix_targets, git_root
+    from keylint.fix.api import FixOptions, default_env_file, fix_targets
     from keylint.scanner.files import discover
 
     cfg = config_mod.load(args.config)
@@ -49,6 +49,6 @@ def run(args: argparse.Namespace) -> int:
     opts = FixOptions(
         env_file=env_file, secure_string=cfg.secure_string and not args.no_secure_string,
         diff=args.diff, rule_ids=enabled_rules(cfg), max_file_size=cfg.max_file_size,
-        environ=dict(os.environ), root=git_root() or ".",
+        environ=dict(os.environ),
     )
     return fix_targets(targets, opts, problems=problems)

@@ -43,7 +43,6 @@ class FixOptions:
     rule_ids: tuple[str, ...] | None = None
     max_file_size: int = 10 * 1024 * 1024
     environ: Mapping[str, str] = field(default_factory=dict)
-    root: str = "."
 
 
 @dataclass
@@ -102,6 +101,7 @@ def _fix_file(target: Target, data: bytes, opts: FixOptions, picker: NamePicker,
     ctx = SourceContext(
         path=display, secure_string=opts.secure_string, test_file=is_test_path(display),
         exported=lambda name: repo.exported(name, target.open_path), detector=detector,
+        read_by_name=lambda: repo.read_by_name(target.open_path),
     )
     if is_notebook:
         fix = fix_notebook(data, ctx, picker, only)
@@ -133,7 +133,7 @@ def fix_targets(targets: Sequence[Target], opts: FixOptions, *,
         errors = errors or p.error
     picker = (NamePicker(dotenv.read(opts.env_file)) if opts.env_file is not None
               else NamePicker(opts.environ, read_only=True))
-    repo = Repository(opts.root)
+    repo = Repository()
     results: list[FileResult] = []
     for t in targets:
         if only is not None and t.display not in only:
@@ -162,6 +162,9 @@ def fix_targets(targets: Sequence[Target], opts: FixOptions, *,
         for r in changed:
             errors = not _write(r, err) or errors
     _print_report(results, changed, opts, stream, created=created, gitignore=gitignore)
+    for name in _overridden(picker, changed, opts.environ):
+        print(f"warning: {name} is already set in this environment to a different value; "
+              "load_dotenv() will not override it", file=stream)
     errors = errors or any(r.fix.error is not None for r in results)
     return 2 if errors else 1 if changed else 0
 
@@ -173,6 +176,14 @@ def _entries(picker: NamePicker, changed: list[FileResult]) -> list[dotenv.Entry
             origin.setdefault(c.env_var, c.where.rsplit(":", 1)[0])
     return [dotenv.Entry(name, value, origin.get(name, "keylint fix"))
             for name, value in picker.added.items() if name in origin]
+
+
+def _overridden(picker: NamePicker, changed: list[FileResult],
+                environ: Mapping[str, str]) -> list[str]:
+    """Variables the fix now reads that the environment already holds with another value."""
+    names = dict.fromkeys(c.env_var for r in changed for c in r.fix.changes)
+    return [n for n in names
+            if n in environ and n in picker.known and environ[n] != picker.known[n]]
 
 
 def _write(r: FileResult, err: TextIO) -> bool:
@@ -248,6 +259,6 @@ def fix_findings(findings: Sequence[Finding], cfg: Config) -> int:
     targets = [Target(p, p) for p in only]
     opts = FixOptions(env_file=default_env_file(cfg.env_file), secure_string=cfg.secure_string,
                       rule_ids=enabled_rules(cfg), max_file_size=cfg.max_file_size,
-                      root=git_root() or ".")
+                      environ=dict(os.environ))
     code = fix_targets(targets, opts, only=only)
     return 2 if code == 2 else 1

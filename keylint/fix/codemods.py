@@ -47,6 +47,8 @@ _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
 # a password moved alone gets a password's name, not the URL's.
 _URL_RULE = "connection-string"
 _PASSWORD_ALONE = RULES_BY_ID["password-assignment"].env_var  # the password rule's own variable
+# Modules frameworks load by name (Flask's from_object, Django settings, dir()/getattr loaders).
+_CONFIG_STEM = re.compile(r"(?i)conf|settings|constants|secrets|env")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"os", "sys"}
 
 
@@ -66,6 +68,8 @@ class _Facts:
     dynamic: bool = False
     settings: bool = False
     environb: bool = False
+    # pydantic-settings classes -> their env_prefix ("" none; "?": unknown or case-sensitive)
+    pydantic: dict[str, str] = field(default_factory=dict)
 
 
 def _facts(tree: ast.Module) -> _Facts:
@@ -133,7 +137,63 @@ def _facts(tree: ast.Module) -> _Facts:
         elif isinstance(stmt, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id in _SETTINGS_NAMES for t in stmt.targets):
             f.settings = True
+    f.pydantic = _pydantic_classes(tree)
     return f
+
+
+def _pydantic_classes(tree: ast.Module) -> dict[str, str]:
+    """pydantic-settings classes of the module: a base named BaseSettings (or such a class of
+    this module), or a `model_config = SettingsConfigDict(...)`; each with its env_prefix."""
+    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    found: dict[str, str] = {}
+    for _ in range(len(classes)):  # until no new class is found (subclasses of subclasses)
+        before = dict(found)
+        for c in classes:
+            bases = [b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute)
+                     else "" for b in c.bases]
+            config = _settings_config(c)
+            inherited = [found[b] for b in bases if b in found]
+            if "BaseSettings" in bases or inherited or config is not None:
+                found[c.name] = config if config is not None else \
+                    (inherited[0] if inherited else "")
+        if found == before:
+            break
+    return found
+
+
+def _settings_config(cls: ast.ClassDef) -> str | None:
+    """The env_prefix a class body sets (`model_config = SettingsConfigDict(...)` or a
+    `class Config`): "" none, "?" unknown or case-sensitive; None when the body sets none."""
+    for stmt in cls.body:
+        value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+        targets = (stmt.targets if isinstance(stmt, ast.Assign) else
+                   [stmt.target] if isinstance(stmt, ast.AnnAssign) else [])
+        if isinstance(value, ast.Call) and any(
+                isinstance(t, ast.Name) and t.id == "model_config" for t in targets):
+            func = value.func
+            name = func.id if isinstance(func, ast.Name) else \
+                func.attr if isinstance(func, ast.Attribute) else ""
+            if name in ("SettingsConfigDict", "dict"):
+                return _prefix_of({k.arg: k.value for k in value.keywords})
+        if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
+            opts: dict[str | None, ast.expr] = {t.id: s.value for s in stmt.body if isinstance(s, ast.Assign)
+                    for t in s.targets if isinstance(t, ast.Name)}
+            return _prefix_of(opts)
+    return None
+
+
+def _prefix_of(options: dict[str | None, ast.expr]) -> str:
+    if None in options:  # **kwargs: cannot tell
+        return "?"
+    case = options.get("case_sensitive")
+    if case is not None and not (isinstance(case, ast.Constant) and case.value is False):
+        return "?"
+    prefix = options.get("env_prefix")
+    if prefix is None:
+        return ""
+    if isinstance(prefix, ast.Constant) and isinstance(prefix.value, str):
+        return prefix.value
+    return "?"
 
 
 def _strings(node: ast.AST) -> set[str]:
@@ -218,6 +278,7 @@ class _Context:
     getenv: cst.Call | None = None
     words: list[str] = field(default_factory=list)
     constant: tuple[str, cst.Name, cst.AnnAssign | None] | None = None
+    settings_field: tuple[str, cst.AnnAssign] | None = None  # a pydantic-settings default
 
 
 def _is_environ(node: cst.CSTNode) -> bool:
@@ -434,8 +495,10 @@ class _Planner(cst.CSTVisitor):
         if fx.ctx.test_file and (any(_FAKE_VALUE.search(v) for v in values)
                                  or any(_FAKE_NAME.search(w) for w in ctx.words)):
             return "a test fixture that is plainly fake; left as is"
-        if any(not dotenv.representable(v) for v in values):
-            return "the value holds characters an env file cannot carry; fix by hand"
+        for v in values:
+            why = dotenv.refusal(v)
+            if why:
+                return f"{why}; fix by hand"
         if is_bytes and ctx.in_concat:
             return "bytes literal inside an implicit concatenation; fix by hand"
         if not whole and not is_bytes and not fstring and "r" not in prefix.lower() \
@@ -464,6 +527,21 @@ class _Planner(cst.CSTVisitor):
             if isinstance(n, (cst.FunctionDef, cst.ClassDef)):
                 ctx.words.append(n.name.value)
         parent = stack[outer_i - 1]
+        scope = next((n for n in reversed(stack[:outer_i])
+                      if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda))), None)
+        prefix = self.fixer.facts.pydantic.get(scope.name.value) \
+            if isinstance(scope, cst.ClassDef) else None
+        if prefix is not None:
+            if not (isinstance(parent, cst.AnnAssign) and parent.value is outer
+                    and isinstance(parent.target, cst.Name) and not ctx.in_concat):
+                ctx.skip = ("in a pydantic-settings class body, where an environment lookup "
+                            "would run at import; fix by hand")
+            elif prefix == "?":
+                ctx.skip = ("a pydantic-settings field whose variable name keylint cannot tell "
+                            "(env_prefix or case_sensitive); fix by hand")
+            else:
+                ctx.settings_field = ((prefix + parent.target.value).upper(), parent)
+            return ctx
         if isinstance(parent, cst.Expr):
             block = stack[outer_i - 3] if outer_i >= 3 else None
             if isinstance(block, cst.Module):
@@ -583,6 +661,7 @@ class _Rewriter(cst.CSTTransformer):
         self.refs: Counter[str] = Counter()
         self.wrapped: Counter[str] = Counter()
         self.emptied: set[int] = set()
+        self.refused: dict[str, str] = {}  # constants with a use that must stay as it is
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         self.stack.append(node)
@@ -633,6 +712,8 @@ class _Rewriter(cst.CSTTransformer):
     # -------------------------------------------------------------- constants
     def leave_AnnAssign(self, original_node: cst.AnnAssign,
                         updated_node: cst.AnnAssign) -> cst.AnnAssign:
+        if id(original_node) in self.fx.strip_defaults:
+            return updated_node.with_changes(value=None, equal=cst.MaybeSentinel.DEFAULT)
         if id(original_node) in self.annotations:
             return updated_node.with_changes(annotation=updated_node.annotation.with_changes(
                 annotation=cst.Name(self.fx.secure_name())))
@@ -643,6 +724,10 @@ class _Rewriter(cst.CSTTransformer):
         if name not in self.secure or id(original_node) in self.targets:
             return updated_node
         if not self._is_reference(original_node):
+            return updated_node
+        parent = self.stack[-2]
+        if isinstance(parent, cst.FormattedStringExpression) and parent.equal is not None:
+            self.refused[name] = f'f"{{{name}=}}" prints the name of what it formats'
             return updated_node
         self.refs[name] += 1
         if self._accepts(original_node):
@@ -686,6 +771,9 @@ class _Rewriter(cst.CSTTransformer):
                 and isinstance(grand, cst.Call):
             func = grand.func
             if isinstance(func, cst.Name):
+                if func.value == "print" and any(
+                        a.keyword is not None and a.keyword.value == "file" for a in grand.args):
+                    return False  # print(..., file=fh) writes it: the value, not the mask
                 return func.value in _ACCEPTING_CALLS
             if isinstance(func, cst.Attribute) and func.attr.value in _LOG_METHODS:
                 owner = func.value
@@ -735,15 +823,23 @@ class _Rewriter(cst.CSTTransformer):
             return None, footer
         out: list[Any] = []
         carry: list[cst.EmptyLine] = []
+        trailing: cst.TrailingWhitespace | None = None  # of the last emptied line, if commented
         for s in body:
             if id(s) in self.emptied:
                 carry.extend(s.leading_lines)
+                trailing = None
+                if s.trailing_whitespace.comment is not None:  # `... = "<key>"  # why`
+                    trailing = s.trailing_whitespace
+                    carry.append(cst.EmptyLine(indent=True, comment=trailing.comment))
                 continue
             if carry:
                 s = s.with_changes(leading_lines=[*carry, *s.leading_lines])
-                carry = []
+                carry, trailing = [], None
             out.append(s)
         if not out:  # the block held nothing else: keep a `pass`, with the comments
+            if trailing is not None:
+                return [cst.SimpleStatementLine([cst.Pass()], leading_lines=carry[:-1],
+                                                trailing_whitespace=trailing)], footer
             return [cst.SimpleStatementLine([cst.Pass()], leading_lines=carry)], footer
         return out, [*carry, *footer]
 
@@ -765,6 +861,7 @@ class _Fixer:
         self.plan_list: list[_Plan] = []
         self.removals: set[int] = set()
         self.collapse: dict[int, str] = {}
+        self.strip_defaults: set[int] = set()
         self.constants: list[_Constant] = []
         self.accessor: tuple[str, str] = ("module", "os")
         self.add_os: str | None = None
@@ -799,6 +896,9 @@ class _Fixer:
     def add_plan(self, plan: _Plan, ctx: _Context) -> None:
         """Name each key of a literal, pick the special forms, and record the plan."""
         rule_of = [RULES_BY_ID[o.key.finding.rule_id] for o in plan.occs]
+        if ctx.settings_field is not None:
+            self._settings_field(plan, ctx.settings_field)
+            return
         if plan.whole and not plan.fstring and ctx.env_target and not ctx.in_concat:
             self._env_form(plan, ctx)
             return
@@ -825,6 +925,34 @@ class _Fixer:
             name, target, ann = ctx.constant
             plan.constant = name
             self.constants.append(_Constant(name, plan, target, ann))
+
+    def _settings_field(self, plan: _Plan, spec: tuple[str, cst.AnnAssign]) -> None:
+        """A pydantic-settings default: removed, when pydantic reads the chosen variable."""
+        wanted, ann = spec
+        occ = plan.occs[0]
+        if not plan.whole or plan.fstring or plan.is_bytes or len(plan.occs) != 1:
+            for o in plan.occs:
+                self.skip(o.key, "part of a pydantic-settings default; fix by hand")
+            return
+        if not is_env_name(wanted):
+            self.skip(occ.key, f"pydantic-settings would read {wanted}, which is not a valid "
+                               "variable name; fix by hand")
+            return
+        name = self.names.name_for(wanted, occ.value, forced=True)
+        if name is None:
+            self.skip(occ.key, f"no variable in the environment holds this key "
+                               f"(--no-env-file): set {wanted} first")
+            return
+        if name != wanted:
+            self.skip(occ.key, f"pydantic-settings reads {wanted}, which already holds a "
+                               "different value in the env file; fix by hand")
+            return
+        self.names.claim(name, occ.value)
+        self.strip_defaults.add(id(ann))
+        self.touched.add(self.current_stmt)
+        self.static_changes.append(Change(
+            occ.key.finding, self.ctx.where(occ.key.finding), name, "(default removed)",
+            f"pydantic-settings reads {name} from the environment or its env_file"))
 
     def _env_form(self, plan: _Plan, ctx: _Context) -> None:
         occ = plan.occs[0]
@@ -956,7 +1084,8 @@ class _Fixer:
             for n in lost:  # a use we could not follow: fall back to the plain lookup
                 c = secure.pop(n)
                 c.plan.kind = "lookup"
-                c.plan.note = f"plain lookup: could not follow every use of {n}"
+                c.plan.note = f"plain lookup: {rewriter.refused[n]}" if n in rewriter.refused \
+                    else f"plain lookup: could not follow every use of {n}"
         else:  # pragma: no cover (the second pass has no constants left to lose)
             return self.fail("internal error: uses of a constant changed between passes")
         new_module = self._add_imports(new_module)
@@ -986,6 +1115,11 @@ class _Fixer:
         if f.settings or self.ctx.path.rsplit("/", 1)[-1] == "settings.py" \
                 or "/settings/" in f"/{self.ctx.path}":
             return "a settings module: the framework reads its names"
+        stem = re.split(r"[\\/]", self.ctx.path)[-1].rsplit(".", 1)[0]
+        if stem == "__init__":
+            return "a package __init__: other code may read its names"
+        if _CONFIG_STEM.search(stem):
+            return "a configuration module: a framework may read its names by name"
         if c.name in f.named:
             return f"{c.name} is exported by __all__ or read by getattr()"
         if f.dynamic:
@@ -1001,7 +1135,7 @@ class _Fixer:
             return "the name SecureString is taken"
         else:
             self.add_secure = True
-        exported = self.ctx.exported(c.name)
+        exported = self.ctx.exported(c.name) or self.ctx.read_by_name()
         if exported:
             return exported
         return None

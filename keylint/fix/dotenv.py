@@ -1,9 +1,13 @@
 """The env file: read what it holds, append keys atomically (mode 0600), keep it out of git.
 
-Values are written so that python-dotenv, docker compose and `set -a; . ./.env` read them back
-unchanged: bare when they are plain, in single quotes (no escapes, no interpolation) when they
-hold shell or dotenv metacharacters, in double quotes with escapes only when they hold a quote,
-a backslash or a newline (PEM blocks). A value none of these can carry is refused.
+Values are written so that `set -a; . ./.env`, direnv, docker compose v2 and python-dotenv all
+read them back unchanged: bare when they are plain; otherwise in single quotes, which every one
+of them takes literally (python-dotenv alone turns `\\\\` into `\\` and `\\'` into `'`
+there, so a value holding `\\\\` or ending in `\\` does not go in single quotes); a value
+holding a single quote goes in double quotes, as is, only when it holds none of `$`, a
+backtick, `\\` or `"` (which the shell or python-dotenv would interpret). Any other value is
+refused, and its key stays in the source; so is a value holding `${`, which python-dotenv
+expands in any quotes.
 """
 
 from __future__ import annotations
@@ -24,19 +28,31 @@ _LINE = re.compile(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \
 _DOUBLE_ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "r": "\r", "t": "\t"}
 
 
+def refusal(value: str) -> str | None:
+    """Why `value` cannot go into an env file; None when it can."""
+    if any(ord(c) < 32 and c not in "\n\t" for c in value) or "\x7f" in value:
+        return "the value holds control characters an env file cannot carry"
+    if "${" in value:
+        return "the value holds ${, which python-dotenv expands however it is quoted"
+    if quote_value(value) is None:
+        return ("no quoting of this value (a single quote with $ ` \\ or \") reads back the "
+                "same in a shell, direnv, docker compose and python-dotenv")
+    return None
+
+
 def quote_value(value: str) -> str | None:
     """The value as it goes after `NAME=`; None when no quoting round-trips it."""
     if _BARE.match(value):
         return value
-    if any(ord(c) < 32 and c not in "\n\r\t" for c in value) or "\x7f" in value:
+    if any(ord(c) < 32 and c not in "\n\t" for c in value) or "\x7f" in value:
         return None
-    if not any(c in value for c in "'\\\n\r\t"):
+    if "${" in value:  # python-dotenv expands ${VAR} even in single quotes
+        return None
+    if "'" not in value and "\\\\" not in value and not value.endswith("\\"):
         return f"'{value}'"
-    if "${" in value:  # python-dotenv expands ${VAR} inside double quotes
-        return None
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r").replace("\t", "\\t"))
-    return f'"{escaped}"'
+    if not any(c in value for c in "$`\\\""):
+        return f'"{value}"'
+    return None
 
 
 def representable(value: str) -> bool:
@@ -45,7 +61,11 @@ def representable(value: str) -> bool:
 
 
 def parse(text: str) -> dict[str, str]:
-    """NAME -> value for every assignment in an env file (comments and blank lines skipped)."""
+    """NAME -> value for every assignment in an env file (comments and blank lines skipped).
+
+    Quoted values may span lines. In single quotes only `\\\\` and `\\'` are escapes (as
+    python-dotenv reads them); in double quotes, python-dotenv's escapes are decoded.
+    """
     out: dict[str, str] = {}
     lines = re.split(r"\r\n|\r|\n", text)  # not splitlines(): U+0085 may sit in a value
     i = 0
@@ -55,43 +75,44 @@ def parse(text: str) -> dict[str, str]:
         if not m:
             continue
         name, rest = m.group(1), m.group(2)
-        if rest.startswith("'"):
-            end = rest.find("'", 1)
-            out[name] = rest[1:end] if end > 0 else rest[1:]
-        elif rest.startswith('"'):
+        if rest[:1] in ("'", '"'):
+            q = rest[0]
             raw = rest[1:]
-            while not _closed(raw) and i < len(lines):  # a double-quoted value may span lines
+            while not _closed(raw, q) and i < len(lines):  # a quoted value may span lines
                 raw += "\n" + lines[i]
                 i += 1
-            out[name] = _unescape_double(raw)
+            out[name] = _unescape(raw, q)
         else:
             out[name] = re.split(r"[ \t]+#", rest, maxsplit=1)[0].rstrip()
     return out
 
 
-def _closed(raw: str) -> bool:
+def _closed(raw: str, quote: str) -> bool:
     escaped = False
     for c in raw:
         if escaped:
             escaped = False
         elif c == "\\":
             escaped = True
-        elif c == '"':
+        elif c == quote:
             return True
     return False
 
 
-def _unescape_double(raw: str) -> str:
+def _unescape(raw: str, quote: str) -> str:
     out: list[str] = []
     i = 0
     while i < len(raw):
         c = raw[i]
         if c == "\\" and i + 1 < len(raw):
             nxt = raw[i + 1]
-            out.append(_DOUBLE_ESCAPES.get(nxt, "\\" + nxt))
+            if quote == '"':
+                out.append(_DOUBLE_ESCAPES.get(nxt, "\\" + nxt))
+            else:
+                out.append(nxt if nxt in "\\'" else "\\" + nxt)
             i += 2
             continue
-        if c == '"':
+        if c == quote:
             break
         out.append(c)
         i += 1

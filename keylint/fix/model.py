@@ -44,6 +44,7 @@ class SourceContext:
     test_file: bool = False
     notebook: bool = False
     exported: Callable[[str], str | None] = field(default=lambda name: None)
+    read_by_name: Callable[[], str | None] = field(default=lambda: None)
     detector: Detector | None = None
     where: Callable[[Finding], str] = default_where
 

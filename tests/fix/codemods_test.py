@@ -61,10 +61,10 @@ FIX_CASES = (
     pytest.param(
         'from pydantic_settings import BaseSettings\n\n\nclass Settings(BaseSettings):\n'
         '    openai_api_key: str = "<openai>"\n',
-        'import os\n\nfrom pydantic_settings import BaseSettings\n\n\n'
+        'from pydantic_settings import BaseSettings\n\n\n'
         'class Settings(BaseSettings):\n'
-        '    openai_api_key: str = os.environ["OPENAI_API_KEY"]\n',
-        id="pydantic settings default"),
+        '    openai_api_key: str\n',
+        id="pydantic settings default is removed: pydantic reads the variable"),
     pytest.param(
         'HEADERS = {"Authorization": "Bearer <openai>"}\n',
         'import os\n\nHEADERS = {"Authorization": f"Bearer {os.environ[\'OPENAI_API_KEY\']}"}\n',
@@ -551,3 +551,33 @@ def test_only_the_keys_handed_in_are_fixed() -> None:
     assert result.error is None
     assert unfill(result.source.decode()) == (
         'import os\n\nA = "<openai>"\nB = os.environ["ANTHROPIC_API_KEY"]\n')
+
+
+def test_print_to_a_file_and_write_get_the_value_not_the_mask() -> None:
+    new, _, _ = run_fix('OPENAI_API_KEY = "<openai>"\n'
+                        'print(OPENAI_API_KEY, file=fh)\nfh.write(OPENAI_API_KEY)\n'
+                        'print(OPENAI_API_KEY)\n')
+    assert unfill(new.decode()) == (
+        "from keylint.runtime import SecureString\n\n"
+        'OPENAI_API_KEY = SecureString.from_env("OPENAI_API_KEY")\n'
+        "print(OPENAI_API_KEY.get_secret_value(), file=fh)\n"
+        "fh.write(OPENAI_API_KEY.get_secret_value())\n"
+        "print(OPENAI_API_KEY)\n")
+
+
+def test_an_fstring_debug_specifier_keeps_the_plain_lookup() -> None:
+    new, result, _ = run_fix('OPENAI_API_KEY = "<openai>"\nLABEL = f"{OPENAI_API_KEY=}"\n')
+    assert unfill(new.decode()) == (
+        'import os\n\nOPENAI_API_KEY = os.environ["OPENAI_API_KEY"]\n'
+        'LABEL = f"{OPENAI_API_KEY=}"\n')
+    assert result.changes[0].note == (
+        'plain lookup: f"{OPENAI_API_KEY=}" prints the name of what it formats')
+
+
+def test_a_removed_statement_keeps_its_trailing_comment() -> None:
+    new, _, _ = run_fix('import os\ntry:\n    os.environ["GITHUB_TOKEN"] = "<github>"  # why\n'
+                        'except Exception:\n    pass\n'
+                        'def f():\n    os.environ["OPENAI_API_KEY"] = "<openai>"  # note\n'
+                        '    return 1\n')
+    assert new.decode() == ('import os\ntry:\n    pass  # why\nexcept Exception:\n    pass\n'
+                            'def f():\n    # note\n    return 1\n')

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,8 +21,8 @@ from tests.fix.util import KEYS, git, git_repo
     pytest.param("sk-abc_123/+=", "sk-abc_123/+=", id="plain stays bare"),
     pytest.param("p@ss word#1$", "'p@ss word#1$'", id="spaces, # and $ go in single quotes"),
     pytest.param("it's", '"it\'s"', id="single quote: double quotes"),
-    pytest.param("a\\b", '"a\\\\b"', id="backslash escaped"),
-    pytest.param("l1\nl2", '"l1\\nl2"', id="newline escaped"),
+    pytest.param("a\\b$c`d\"e", "'a\\b$c`d\"e'", id="backslash, $, backtick, \" in single quotes"),
+    pytest.param("l1\nl2", "'l1\nl2'", id="newline kept, in single quotes"),
     pytest.param("~user", "'~user'", id="tilde quoted against shell expansion"),
 ))
 def test_quoting(value: str, written: str) -> None:
@@ -28,7 +30,10 @@ def test_quoting(value: str, written: str) -> None:
     assert dotenv.parse(f"K={written}\n") == {"K": value}
 
 
-@pytest.mark.parametrize("value", ("a'${B}\n", "bell\x07"))
+@pytest.mark.parametrize("value", (
+    "a'${B}\n", "bell\x07", "it's$HOME", "it's`x`", "it's\\", 'it\'s"', "a\\\\b$", "$end\\",
+    "cr\r",
+))
 def test_unrepresentable_values_are_refused(value: str) -> None:
     assert dotenv.quote_value(value) is None and not dotenv.representable(value)
 
@@ -40,9 +45,44 @@ def test_any_representable_value_round_trips(value: str) -> None:
         assert dotenv.parse("OTHER=1\n" + text) == {"OTHER": "1", "NAME": value}
 
 
+TRICKY = ("Zq8\\Rk$ePw3nVb7", "a`id`b", 'say "hi" $x', "p\\'x", "it's ok", "tab\there",
+          "$(rm -rf x)", "${HOME}", "x #not a comment", "l1\nl2 $x", "back\\slash\\\\double")
+
+
+@pytest.mark.parametrize("value", TRICKY)
+def test_shell_and_python_dotenv_read_back_what_was_written(tmp_path: Path, value: str) -> None:
+    """`set -a; . ./.env` and python-dotenv both read the value as written, or it is refused."""
+    from dotenv import dotenv_values
+
+    if not dotenv.representable(value):
+        assert dotenv.refusal(value)
+        return
+    env = tmp_path / ".env"
+    env.write_text(dotenv.render([dotenv.Entry("NAME", value, "a.py:1")]))
+    shell = subprocess.run(["sh", "-c", 'set -a; . ./.env; printf %s "$NAME"'], cwd=tmp_path,
+                           capture_output=True, text=True, check=True, env={"PATH": "/usr/bin:/bin"})
+    assert shell.stdout == value
+    assert dotenv_values(env) == {"NAME": value}
+    assert dotenv.read(env) == {"NAME": value}
+
+
+def test_a_single_quote_with_a_dollar_is_refused_not_mangled() -> None:
+    assert dotenv.refusal("it's$HOME") is not None
+    assert dotenv.refusal("Zq8\\Rk$ePw3nVb7") is None
+
+
+@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1))
+def test_python_dotenv_reads_every_written_value(value: str) -> None:
+    from dotenv import dotenv_values
+
+    if dotenv.representable(value):
+        text = dotenv.render([dotenv.Entry("NAME", value, "a.py:1")])
+        assert dotenv_values(stream=io.StringIO(text)) == {"NAME": value}
+
+
 def test_pem_round_trips() -> None:
     text = dotenv.render([dotenv.Entry("PRIVATE_KEY", KEYS["pem"], "k.py:1")])
-    assert text.count("\n") == 2  # one comment line, one variable line
+    assert text.splitlines()[1].startswith("PRIVATE_KEY='-----BEGIN")  # literal lines
     assert dotenv.parse(text) == {"PRIVATE_KEY": KEYS["pem"]}
 
 
