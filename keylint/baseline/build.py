@@ -54,7 +54,8 @@ def keylint_types(rule_ids: Sequence[str]) -> set[str]:
 
 def build(scan: TreeScan, old: Baseline | None, plugin_url: str) -> Baseline:
     """The baseline for this scan: old entries keep their labels while their secret is there;
-    entries whose secret is gone are dropped; new findings are added unaudited."""
+    entries whose secret is gone are dropped; new findings are added unaudited, except a secret
+    that only moved to another file (same hash and type), which keeps its label."""
     for f in scan.findings:
         if os.path.isabs(f.path) or f.path.startswith("../"):
             raise KeylintError(f"{f.path}: outside the current directory; a baseline holds only "
@@ -63,13 +64,18 @@ def build(scan: TreeScan, old: Baseline | None, plugin_url: str) -> Baseline:
     cmp = compare(scan.findings, base)
     types = keylint_types(scan.rule_ids)
     entries: list[Entry] = []
+    moved: dict[tuple[str, str], bool | None] = {}  # labels of secrets that left their file
     for e in base.entries:
         found = cmp.claims.get(e.key)
         if found:
             entries.append(replace(e, line_number=min(f.line for f in found)))
         elif not is_stale(e, cmp, scan.scanned, types):
             entries.append(e)
+        else:
+            moved[(e.hashed_secret, e.type)] = e.is_secret
+    # A secret whose file was renamed or moved keeps its label: the string is the same one.
     entries += [Entry(filename=f.path, type=f.secret_type, hashed_secret=f.hashed_secret,
-                      line_number=f.line) for f in cmp.new]
+                      line_number=f.line, is_secret=moved.get((f.hashed_secret, f.secret_type)))
+                for f in cmp.new]
     used = plugins.merge_plugins(base.plugins_used, scan.rule_ids, plugin_url)
     return replace(base, plugins_used=used, entries=normalise(entries))

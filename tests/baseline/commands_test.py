@@ -177,3 +177,15 @@ def test_create_force_replaces_a_broken_baseline(tree: Path) -> None:
     assert (tree / ".secrets.baseline").read_text() == "{ truncated"
     assert run("baseline", "create", "--force") == 0
     assert len(entries(tree / ".secrets.baseline")) == 3
+
+
+def test_a_renamed_file_keeps_its_labels(tree: Path) -> None:
+    _sample(tree)
+    assert run("baseline", "create") == 0
+    path = tree / ".secrets.baseline"
+    label(path, "src/app.py", False)
+    (tree / "src" / "app.py").rename(tree / "src" / "main.py")
+    assert run("baseline", "update") == 0
+    got = {(e["filename"], e["type"]): e.get("is_secret") for e in entries(path)}
+    assert got[("src/main.py", "OpenAI Project Key")] is False
+    assert ("src/app.py", "OpenAI Project Key") not in got
