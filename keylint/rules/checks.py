@@ -136,6 +136,7 @@ _COMMON_PASSWORDS = frozenset({
 })
 
 
+_TRAILING_ESCAPES = re.compile(r"(?:\\[nrt0])+$")
 # Punctuation of paths, globs and identifiers: it does not make a value look like a password.
 _PATH_PUNCTUATION = frozenset("/.-:_@*")
 
@@ -147,7 +148,8 @@ def password_value(secret: str) -> bool:
     ids, type names, slugs such as `rds-preview-us-east-2`, paths such as `Tag/SageMaker`): a
     literal counts as a password only when it mixes upper and lower case with a digit or a
     symbol that is not path punctuation."""
-    if _PLACEHOLDER_WORDS.search(secret) or _CODE_VALUE.match(secret):
+    secret = _TRAILING_ESCAPES.sub("", secret)  # `= SECRET_KEY\n'`: the `\n` ends a line
+    if len(secret) < 8 or _PLACEHOLDER_WORDS.search(secret) or _CODE_VALUE.match(secret):
         return False
     if secret.startswith(_NOT_PASSWORDS) or any(c in secret for c in "()[]{}"):
         return False  # a test-mode key, or code (`f(x)`, `a[b]`), not a literal password

@@ -261,3 +261,7 @@ def test_key_right_after_a_string_escape_is_found(escape: str) -> None:
 def test_provider_word_inside_a_random_run_gives_no_context() -> None:
     key = fake_key("aws-secret-access-key", 10)
     assert ids(f"blob 51AWS0F5 {key} end") == []
+
+
+def test_an_identifier_followed_by_an_escape_is_not_a_password() -> None:
+    assert ids("CONFIG = 'WTF_CSRF_SECRET_KEY = SECRET_KEY\\n'") == []
