@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -24,12 +25,29 @@ def sha1_hex(secret: str) -> str:
     return hashlib.sha1(secret.encode("utf-8", "surrogateescape"), usedforsecurity=False).hexdigest()
 
 
+_LONG_WORD = re.compile(r"[^/\\\s]{16}")
+
+
+@functools.lru_cache(maxsize=4096)
 def redact_text(text: str) -> str:
     """`text` with every secret the rules find masked: for what keylint prints besides findings
-    (error messages, file names), which may hold a key typed or pasted by mistake."""
-    from keylint.runtime.redaction import redact_api_keys  # the scanner's detector, lazily
+    (error messages, file names), which may hold a key typed or pasted by mistake. Uses the
+    scanner's detector directly: `keylint.runtime` (asyncio, logging) is too heavy to import on
+    every scan, and paths repeat, hence the cache."""
+    if not _LONG_WORD.search(text):
+        return text  # no key is shorter than 16 characters: most names need no detector run
+    from keylint.scanner.engine import detector_for
 
-    return redact_api_keys(text)
+    data = text.encode("utf-8", "surrogateescape")
+    matches = detector_for().find(data)
+    if not matches:
+        return text
+    out, pos = [], 0
+    for m in matches:
+        out += [data[pos:m.start], mask(m.secret).encode()]
+        pos = m.end
+    out.append(data[pos:])
+    return b"".join(out).decode("utf-8", "surrogateescape")
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

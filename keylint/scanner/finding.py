@@ -35,7 +35,10 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         """Stable across line moves: path, rule and the secret's hash."""
-        return f"{self.path}:{self.rule_id}:{self.hashed_secret}"
+        return self._fingerprint(self.path)
+
+    def _fingerprint(self, path: str) -> str:
+        return f"{path}:{self.rule_id}:{self.hashed_secret}"
 
     def __repr__(self) -> str:
         return (f"Finding(path={self.path!r}, line={self.line}, rule_id={self.rule_id!r}, "
@@ -48,5 +51,5 @@ class Finding:
             "end_line": self.end_line, "end_column": self.end_column,
             "rule_id": self.rule_id, "provider": self.provider, "secret_type": self.secret_type,
             "masked": self.masked, "hashed_secret": self.hashed_secret,
-            "fingerprint": shown_path(self.fingerprint),
+            "fingerprint": self._fingerprint(shown_path(self.path)),
         }
