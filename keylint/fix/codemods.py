@@ -783,31 +783,35 @@ class _Rewriter(cst.CSTTransformer):
         return False
 
     # -------------------------------------------------------------- removals
+    def _kept(self, original: Sequence[cst.BaseSmallStatement],
+              updated: Sequence[cst.BaseSmallStatement]) -> list[cst.BaseSmallStatement] | None:
+        """The statements of a line that survive the removals; None when none was removed."""
+        keep = [u for o, u in zip(original, updated, strict=True) if id(o) not in self.fx.removals]
+        if len(keep) == len(updated):
+            return None
+        if keep:
+            keep[-1] = keep[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        return keep
+
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine:
-        keep = [u for o, u in zip(original_node.body, updated_node.body, strict=True)
-                if id(o) not in self.fx.removals]
-        if len(keep) == len(updated_node.body):
+        keep = self._kept(original_node.body, updated_node.body)
+        if keep is None:
             return updated_node
         if not keep:
             emptied = updated_node.with_changes(body=[cst.Pass()])
             self.emptied.add(id(emptied))
             return emptied
-        keep[-1] = keep[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
         return updated_node.with_changes(body=keep)
 
     def leave_SimpleStatementSuite(
         self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
     ) -> cst.SimpleStatementSuite:
-        keep = [u for o, u in zip(original_node.body, updated_node.body, strict=True)
-                if id(o) not in self.fx.removals]
-        if len(keep) == len(updated_node.body):
+        keep = self._kept(original_node.body, updated_node.body)
+        if keep is None:
             return updated_node
-        if not keep:
-            return updated_node.with_changes(body=[cst.Pass()])
-        keep[-1] = keep[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
-        return updated_node.with_changes(body=keep)
+        return updated_node.with_changes(body=keep or [cst.Pass()])
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
                             updated_node: cst.IndentedBlock) -> cst.IndentedBlock:

@@ -98,12 +98,20 @@ class Repository:
                     return f"{name} is used elsewhere in the repository ({other})"
             stem = _module_stem(path)
             star = re.compile(rf"from\s+[\w.]*\b{re.escape(stem)}\s+import\s+\*")
-            for other in self._search(project, "*"):
-                full = os.path.join(project.root, other)
-                if os.path.realpath(full) != here and star.search(_read(full)):
-                    return f"{other} star-imports this module"
+            importer = self._other_file_matching(project, here, "*", star)
+            if importer:
+                return f"{importer} star-imports this module"
         except SearchIncomplete as exc:
             return f"cannot search the whole project for other readers ({exc})"
+        return None
+
+    def _other_file_matching(self, project: _Project, here: str, term: str, regex: re.Pattern[str],
+                             *, python_only: bool = True) -> str | None:
+        """The first file of the project besides `here` that holds `term` and matches `regex`."""
+        for other in self._search(project, term, python_only=python_only):
+            full = os.path.join(project.root, other)
+            if os.path.realpath(full) != here and regex.search(_read(full)):
+                return other
         return None
 
     def read_by_name(self, path: str) -> str | None:
@@ -121,10 +129,9 @@ class Repository:
             rf"""(["'])(?:[\w-]+[./])*{s}(?:\.pyw?)?\1"""
             rf"|\b(?:getattr|hasattr|vars|dir|getmembers)\(\s*{s}\b|\b{s}\.__dict__\b")
         try:
-            for other in self._search(project, stem, python_only=False):
-                full = os.path.join(project.root, other)
-                if os.path.realpath(full) != here and regex.search(_read(full)):
-                    return f"{other} may load this module by name"
+            loader = self._other_file_matching(project, here, stem, regex, python_only=False)
+            if loader:
+                return f"{loader} may load this module by name"
         except SearchIncomplete as exc:
             return f"cannot search the whole project for loaders of this module ({exc})"
         return None
