@@ -24,11 +24,12 @@ from keylint.fix.model import Change, Skip, SourceContext, SourceFix
 from keylint.fix.naming import NamePicker
 from keylint.fix.notebook import fix_notebook
 from keylint.fix.references import Repository
+from keylint.masking import shown_path
 from keylint.scanner.engine import detector_for, scan_bytes
 from keylint.scanner.files import Problem, Target
 from keylint.scanner.finding import Finding
 from keylint.scanner.notebooks import notebook_text
-from keylint.scanner.run import read_target
+from keylint.scanner.run import read_target, to_scan
 
 PYTHON_SUFFIXES = (".py", ".pyw", ".pyi")
 
@@ -129,7 +130,8 @@ def fix_targets(targets: Sequence[Target], opts: FixOptions, *,
     stream = err if opts.diff else out
     errors = False
     for p in problems:
-        print(f"keylint: {'error' if p.error else 'note'}: {p.display}: {p.reason}", file=err)
+        print(f"keylint: {'error' if p.error else 'note'}: {shown_path(p.display)}: {p.reason}",
+              file=err)
         errors = errors or p.error
     picker = (NamePicker(dotenv.read(opts.env_file)) if opts.env_file is not None
               else NamePicker(opts.environ, read_only=True))
@@ -140,11 +142,11 @@ def fix_targets(targets: Sequence[Target], opts: FixOptions, *,
             continue
         data, problem = read_target(t, opts.max_file_size)
         if problem is not None:
-            print(f"keylint: {'error' if problem.error else 'note'}: {problem.display}: "
+            print(f"keylint: {'error' if problem.error else 'note'}: {shown_path(problem.display)}: "
                   f"{problem.reason}", file=err)
             errors = errors or problem.error
-        if data is None:
-            continue
+        if data is None or to_scan(data, t.display)[0] is None:
+            continue  # unreadable, or binary: nothing to fix
         result = _fix_file(t, data, opts, picker, repo, None if only is None else only[t.display])
         if result is not None:
             results.append(result)

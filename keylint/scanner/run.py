@@ -52,7 +52,7 @@ class _FileResult:
 
 
 def read_target(target: Target, max_size: int) -> tuple[bytes | None, Problem | None]:
-    """The file's bytes, or why it is skipped (binary, too large, unreadable, gone)."""
+    """The file's bytes as stored, or why they cannot be read (too large, special, gone)."""
     try:
         # O_NONBLOCK: a FIFO in the tree must not hang the scan; it is then skipped below.
         fd = os.open(target.open_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -73,21 +73,28 @@ def read_target(target: Target, max_size: int) -> tuple[bytes | None, Problem | 
     if len(data) > max_size:
         return None, Problem(target.display, "skipped: grew over max_file_size while reading",
                              error=False)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (PowerShell's `>` writes it)
-        text = data.decode("utf-16", "replace")
-        return text.encode("utf-8", "surrogateescape"), None
+    return data, None
+
+
+def to_scan(data: bytes, display: str) -> tuple[bytes | None, Problem | None]:
+    """What the detector reads of a file's bytes: UTF-16 decoded (PowerShell's `>` writes it),
+    a notebook's images blanked; None for a binary file (counted, not announced). Shared by the
+    work-tree scan and `--staged`; the fixer keeps the stored bytes."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace").encode("utf-8", "surrogateescape"), None
     if b"\0" in data[:_SNIFF]:
-        return None, Problem(target.display, "binary", error=False, quiet=True)
+        return None, Problem(display, "binary", error=False, quiet=True)
+    if display.endswith(".ipynb"):
+        data = notebook_text(data)
     return data, None
 
 
 def scan_target(target: Target, max_size: int, rule_ids: tuple[str, ...] | None) -> _FileResult:
     """Scan one file (also the unit of work of a worker process)."""
-    data, problem = read_target(target, max_size)
+    raw, problem = read_target(target, max_size)
+    data, problem = to_scan(raw, target.display) if raw is not None else (None, problem)
     if data is None:
         return _FileResult([], problem, 0)
-    if target.display.endswith(".ipynb"):
-        data = notebook_text(data)
     return _FileResult(scan_bytes(data, target.display, detector_for(rule_ids)), None, len(data))
 
 

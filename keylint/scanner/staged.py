@@ -21,10 +21,8 @@ from keylint.config import DEFAULT_BASELINE, Config
 from keylint.errors import KeylintError
 from keylint.scanner.engine import detector_for, scan_bytes
 from keylint.scanner.files import Problem, display_path
-from keylint.scanner.notebooks import notebook_text
-from keylint.scanner.run import ScanResult
+from keylint.scanner.run import ScanResult, to_scan
 
-_SNIFF = 8192
 _REGULAR_MODES = {"100644", "100755"}  # not symlinks (120000) nor submodules (160000)
 
 
@@ -163,12 +161,11 @@ def scan_staged(cfg: Config, *, cwd: str | None = None, skip: Sequence[str] = ()
     contents = read_blobs(root, list(dict.fromkeys(f.blob for f, _ in small)))
     detector = detector_for(cfg.rule_ids())
     for f, shown in small:
-        data = contents[f.blob]
-        if b"\0" in data[:_SNIFF]:
-            result.problems.append(Problem(shown, "binary", error=False))
+        data, problem = to_scan(contents[f.blob], shown)
+        if data is None:
+            assert problem is not None
+            result.problems.append(problem)
             continue
-        if shown.endswith(".ipynb"):
-            data = notebook_text(data)
         result.findings.extend(scan_bytes(data, shown, detector))
         result.files_scanned += 1
         result.bytes_scanned += len(data)

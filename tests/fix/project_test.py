@@ -168,3 +168,15 @@ def test_a_different_value_in_the_environment_is_warned_about(
     assert "GITHUB_TOKEN is already set" not in out
     assert other not in out and KEYS["openai"] not in out
     assert dotenv.read(repo / ".env")["OPENAI_API_KEY"] == KEYS["openai"]  # naming unchanged
+
+
+def test_binary_files_are_left_alone_without_a_word(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = git_repo(tmp_path / "repo")
+    blob = b"\x00\x01" + fake_key("openai-project-key", 7).encode() + b"\x00"
+    (repo / "model.bin").write_bytes(blob)
+    monkeypatch.chdir(repo)
+    assert main(["fix"]) == 0
+    assert (repo / "model.bin").read_bytes() == blob
+    assert not (repo / ".env").exists()
+    assert "model.bin" not in capsys.readouterr().err

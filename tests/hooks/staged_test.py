@@ -145,3 +145,14 @@ def test_the_staged_baseline_gates_the_commit_not_the_work_tree_one(repo: Path) 
     assert blocked.returncode == 1, blocked.stdout + blocked.stderr
     stage(repo, [".secrets.baseline"])
     assert keylint(repo, "scan", "--staged").returncode == 0
+
+
+def test_a_staged_utf16_file_is_scanned_and_binaries_are_counted_quietly(repo: Path) -> None:
+    key = fake_key(KEY_RULE, 6)
+    write(repo, "ps.env", f"x=1\r\nOPENAI_API_KEY={key}\r\n".encode("utf-16"))
+    write(repo, "blob.bin", b"\x00\x01\x02")
+    stage(repo, ["ps.env", "blob.bin"])
+    done = keylint(repo, "scan", "--staged")
+    assert done.returncode == 1
+    assert done.stdout.startswith("ps.env:2:16: OpenAI Project Key")
+    assert "blob.bin" not in done.stderr
