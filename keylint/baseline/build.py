@@ -29,21 +29,17 @@ class TreeScan:
 
 def rule_ids_for(cfg: Config) -> tuple[str, ...]:
     """The ids of the rules a scan with `cfg` runs."""
-    from keylint.commands.scan import enabled_rules
-
-    return enabled_rules(cfg) or tuple(r.id for r in RULES)
+    return cfg.rule_ids() or tuple(r.id for r in RULES)
 
 
 def scan_tree(paths: Sequence[str], cfg: Config, jobs: int, baseline_path: Path) -> TreeScan:
     """Scan `paths` as `keylint scan` does, skipping the baseline and its shim."""
-    from keylint.commands.scan import collect
-    from keylint.scanner.files import discover
+    from keylint.scanner.run import scan_paths
 
     skip = (str(baseline_path), str(plugins.shim_path(baseline_path)))
-    targets, _ = discover(list(paths), cfg.exclude, skip=skip)
-    result = collect(list(paths), cfg, jobs, skip=skip)
+    result = scan_paths(paths, cfg, jobs, skip=skip)
     unread = {p.display for p in result.problems}
-    return TreeScan(result.findings, {t.display for t in targets} - unread, result.problems,
+    return TreeScan(result.findings, set(result.listed) - unread, result.problems,
                     rule_ids_for(cfg))
 
 

@@ -34,7 +34,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Discover files, fix them, report, and return the exit code."""
     from keylint import config as config_mod
-    from keylint.commands.scan import enabled_rules
     from keylint.fix.api import FixOptions, default_env_file, fix_targets
     from keylint.scanner.files import discover
 
@@ -48,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     targets, problems = discover(args.paths or ["."], (*cfg.exclude, *args.exclude), skip=skip)
     opts = FixOptions(
         env_file=env_file, secure_string=cfg.secure_string and not args.no_secure_string,
-        diff=args.diff, rule_ids=enabled_rules(cfg), max_file_size=cfg.max_file_size,
+        diff=args.diff, rule_ids=cfg.rule_ids(), max_file_size=cfg.max_file_size,
         environ=dict(os.environ),
     )
     return fix_targets(targets, opts, problems=problems)

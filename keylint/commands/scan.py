@@ -10,9 +10,9 @@ from typing import TextIO
 
 from keylint import config as config_mod
 from keylint.errors import KeylintError
-from keylint.scanner.files import Problem, discover
+from keylint.scanner.files import Problem
 from keylint.scanner.finding import Finding
-from keylint.scanner.run import ScanResult, scan_targets
+from keylint.scanner.run import ScanResult, scan_paths
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -33,22 +33,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="config file (default: ./pyproject.toml)")
     parser.add_argument("--jobs", "-j", type=int, default=0,
                         help="worker processes for large trees (default: CPU count)")
-
-
-def enabled_rules(cfg: config_mod.Config) -> tuple[str, ...] | None:
-    """Rule ids after [tool.keylint] enable/disable; None means every rule."""
-    return cfg.rule_ids()
-
-
-def collect(paths: list[str], cfg: config_mod.Config, jobs: int, *,
-            skip: tuple[str, ...] = ()) -> ScanResult:
-    """Discover and scan: the work of `keylint scan` without any output."""
-    targets, problems = discover(paths, cfg.exclude, skip=skip)
-    result = scan_targets(targets, max_size=cfg.max_file_size, rule_ids=enabled_rules(cfg),
-                          jobs=jobs)
-    result.problems[:0] = problems
-    result.files_skipped += len(problems)
-    return result
 
 
 def report(findings: list[Finding], result: ScanResult, fmt: str, stream: TextIO) -> None:
@@ -97,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
         result = scan_staged(cfg, skip=skip)
     else:
-        result = collect(args.paths or ["."], cfg, args.jobs, skip=skip)
+        result = scan_paths(args.paths or ["."], cfg, args.jobs, skip=skip)
     findings = result.findings
     staged_baseline = None
     if args.staged:

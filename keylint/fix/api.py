@@ -253,14 +253,13 @@ def fix_findings(findings: Sequence[Finding], cfg: Config) -> int:
     """`keylint scan --fix`: fix these findings (and no others); 1 when there were any, 2 errors."""
     if not findings:
         return 0
-    from keylint.commands.scan import enabled_rules
 
     only: dict[str, set[str]] = {}
     for f in findings:
         only.setdefault(f.path, set()).add(f.hashed_secret)
     targets = [Target(p, p) for p in only]
     opts = FixOptions(env_file=default_env_file(cfg.env_file), secure_string=cfg.secure_string,
-                      rule_ids=enabled_rules(cfg), max_file_size=cfg.max_file_size,
+                      rule_ids=cfg.rule_ids(), max_file_size=cfg.max_file_size,
                       environ=dict(os.environ))
     code = fix_targets(targets, opts, only=only)
     return 2 if code == 2 else 1

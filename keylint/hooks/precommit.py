@@ -32,13 +32,6 @@ def resolve_baseline(explicit: Path | None, cfg: config_mod.Config) -> Path | No
     return candidate if candidate.is_file() else None
 
 
-def rule_ids(cfg: config_mod.Config) -> tuple[str, ...] | None:
-    """Rule ids after `[tool.keylint]` enable/disable; None means every rule."""
-    from keylint.commands.scan import enabled_rules
-
-    return enabled_rules(cfg)
-
-
 def scan_files(filenames: Sequence[str], cfg: config_mod.Config,
                baseline: Path | None) -> tuple[list[Finding], list[Problem]]:
     """The new findings in exactly these files (no directory walk), and what could not be read."""
@@ -47,7 +40,7 @@ def scan_files(filenames: Sequence[str], cfg: config_mod.Config,
     dirs = [Problem(f, "a directory: the hook scans files only", error=False)
             for f in filenames if os.path.isdir(f)]
     targets, problems = discover(files, cfg.exclude, skip=skip)
-    result = scan_targets(targets, max_size=cfg.max_file_size, rule_ids=rule_ids(cfg), jobs=1)
+    result = scan_targets(targets, max_size=cfg.max_file_size, rule_ids=cfg.rule_ids(), jobs=1)
     findings = result.findings
     if baseline is not None:  # loaded even for a clean batch: a broken baseline fails closed
         from keylint.baseline.gate import new_findings

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from keylint.config import Config
 from keylint.scanner.engine import detector_for, scan_bytes
-from keylint.scanner.files import Problem, Target
+from keylint.scanner.files import Problem, Target, discover
 from keylint.scanner.finding import Finding
 from keylint.scanner.notebooks import notebook_text
 
@@ -30,6 +31,7 @@ class ScanResult:
 
     findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    listed: list[str] = field(default_factory=list)  # every file discovery listed (display paths)
     files_scanned: int = 0
     files_skipped: int = 0
     bytes_scanned: int = 0
@@ -127,6 +129,17 @@ def scan_targets(
     order = {t.display: i for i, t in enumerate(targets)}
     result.findings.sort(key=lambda f: (order.get(f.path, -1), f.line, f.column))
     result.seconds = time.perf_counter() - started
+    return result
+
+
+def scan_paths(paths: Sequence[str], cfg: Config, jobs: int = 0, *,
+               skip: Sequence[str] = ()) -> ScanResult:
+    """Discover and scan: the work of `keylint scan` without any output."""
+    targets, problems = discover(list(paths), cfg.exclude, skip=skip)
+    result = scan_targets(targets, max_size=cfg.max_file_size, rule_ids=cfg.rule_ids(), jobs=jobs)
+    result.problems[:0] = problems
+    result.files_skipped += len(problems)
+    result.listed = [t.display for t in targets]
     return result
 
 
