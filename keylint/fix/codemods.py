@@ -21,7 +21,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -560,26 +560,16 @@ class _Planner(cst.CSTVisitor):
         if isinstance(parent, cst.Assign) and parent.value is outer:
             if len(parent.targets) == 1:
                 t = parent.targets[0].target
-                if isinstance(t, cst.Name):
-                    ctx.target = t.value
-                    if top_level:
-                        ctx.constant = (t.value, t, None)
-                elif isinstance(t, cst.Attribute):
-                    ctx.target = t.attr.value
-                elif isinstance(t, cst.Subscript) and _is_environ(t.value) and len(t.slice) == 1:
+                if isinstance(t, cst.Subscript) and _is_environ(t.value) and len(t.slice) == 1:
                     index = t.slice[0].slice
                     name = _string_value(index.value) if isinstance(index, cst.Index) else None
                     if name and is_env_name(name):
                         ctx.env_target = name
                         ctx.remove = parent
+                else:
+                    _assigned(ctx, t, None if top_level else False)
         elif isinstance(parent, cst.AnnAssign) and parent.value is outer:
-            t = parent.target
-            if isinstance(t, cst.Name):
-                ctx.target = t.value
-                if top_level:
-                    ctx.constant = (t.value, t, parent)
-            elif isinstance(t, cst.Attribute):
-                ctx.target = t.attr.value
+            _assigned(ctx, parent.target, parent if top_level else False)
         elif isinstance(parent, cst.Arg) and parent.value is outer:
             if parent.keyword is not None:
                 ctx.words.append(parent.keyword.value)
@@ -627,6 +617,18 @@ def _interleave(pieces: list[str], keys: list[str]) -> list[str]:
         if i < len(keys):
             out.append(keys[i])
     return out
+
+
+def _assigned(ctx: _Context, target: cst.BaseExpression,
+              annotated: cst.AnnAssign | Literal[False] | None) -> None:
+    """Record what a literal is assigned to: a name (a module constant when `annotated` is not
+    False, i.e. at top level; the AnnAssign itself when annotated) or an attribute."""
+    if isinstance(target, cst.Name):
+        ctx.target = target.value
+        if annotated is not False:
+            ctx.constant = (target.value, target, annotated)
+    elif isinstance(target, cst.Attribute):
+        ctx.target = target.attr.value
 
 
 def _join(parts: Sequence[str | bytes | None]) -> str | bytes | None:
