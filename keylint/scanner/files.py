@@ -161,7 +161,16 @@ def _add_directory(
     base_abs = os.path.abspath(directory)
     base_shown = display_path(directory, cwd)
     names = _git_files(directory)
+    gitlink = names is not None and any(os.path.normpath(n) == "." for n in names)
+    if gitlink:
+        # A submodule with no repository of its own here (never initialised, or its .git gone):
+        # git answered for the enclosing repository, which lists the gitlink itself as `./` and
+        # nothing inside it. Recursing on `./` never ends; walk the directory as outside git.
+        names = None
     listing = names if names is not None else list(_walk(directory))
+    if gitlink and not listing and not os.listdir(directory):
+        problems.append(Problem(base_shown, "submodule not checked out, nothing to scan "
+                                "(`git submodule update --init` fetches it)", error=False))
     if names == [] and _has_entries(directory):
         problems.append(Problem(base_shown, "every file here is ignored by git (.gitignore): "
                                 "name the files to scan them", error=False))

@@ -108,3 +108,47 @@ def test_a_directory_git_ignores_entirely_is_named_not_silently_clean(tmp_path: 
     assert targets == []
     assert [(p.display, p.error) for p in problems] == [("build", False)]
     assert "ignored by git" in problems[0].reason
+
+
+def _repo_with_submodule(tmp_path: Path) -> Path:
+    """A repository with a submodule at vendor/sub (checked out, with one file)."""
+    upstream = tmp_path / "upstream"
+    upstream.mkdir()
+    git(upstream, "init", "-q")
+    (upstream / "lib.py").write_text("x = 1\n")
+    git(upstream, "add", "lib.py")
+    git(upstream, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "lib")
+    top = tmp_path / "top"
+    top.mkdir()
+    git(top, "init", "-q")
+    (top / "app.py").write_text("x = 1\n")
+    git(top, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(upstream), "vendor/sub")
+    return top
+
+
+def test_an_initialised_submodule_is_listed_through_its_own_git(tmp_path: Path) -> None:
+    top = _repo_with_submodule(tmp_path)
+    assert names([str(top)], top) == [".gitmodules", "app.py", "vendor/sub/lib.py"]
+
+
+def test_an_uninitialised_submodule_does_not_recurse_and_is_noted(tmp_path: Path) -> None:
+    # A gitlink whose directory is empty: `git -C vendor/sub ls-files` answers for the enclosing
+    # repository and lists the gitlink itself as `./`, which used to recurse without end.
+    top = _repo_with_submodule(tmp_path)
+    git(top, "submodule", "deinit", "-q", "-f", "vendor/sub")
+    assert os.listdir(top / "vendor" / "sub") == []
+    for given in (str(top), str(top / "vendor" / "sub")):
+        targets, problems = discover([given], (), cwd=str(top))
+        assert sorted(t.display for t in targets) == ([".gitmodules", "app.py"]
+                                                      if given == str(top) else [])
+        assert [(p.display, p.error) for p in problems] == [("vendor/sub", False)]
+        assert "submodule not checked out" in problems[0].reason
+
+
+def test_files_in_a_gitlink_directory_without_its_own_git_are_walked(tmp_path: Path) -> None:
+    # Files dropped into a gitlink's directory (its .git gone): git lists none of them, so they
+    # are walked like a tree outside git rather than skipped.
+    top = _repo_with_submodule(tmp_path)
+    git(top, "submodule", "deinit", "-q", "-f", "vendor/sub")
+    (top / "vendor" / "sub" / "copied.py").write_text("x = 1\n")
+    assert names([str(top)], top) == [".gitmodules", "app.py", "vendor/sub/copied.py"]
