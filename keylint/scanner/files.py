@@ -10,6 +10,7 @@ scanned, as pre-commit expects. Symlinks that leave the scanned root are skipped
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
@@ -46,18 +47,40 @@ def display_path(path: str, cwd: str) -> str:
     return shown.replace(os.sep, "/")
 
 
-def _git_files(directory: str) -> list[str] | None:
+# git lists untracked files by reading directories; one it cannot open is a warning on stderr,
+# not an error (dir.c: "could not open directory '%s'", the path relative to the top level).
+_UNOPENED = re.compile(rb"^warning: could not open directory '(.*)': (.*)$", re.MULTILINE)
+
+
+def _git_files(directory: str) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """git's listing of `directory`, and the directories it could not open (relative to
+    `directory`, with the reason); None outside a git work tree."""
+    env = {**os.environ, "LC_ALL": "C", "LANGUAGE": ""}  # warnings are matched in English
     try:
         out = subprocess.run(
             ["git", "-C", directory, "ls-files", "-co", "--exclude-standard", "-z", "--", "."],
-            capture_output=True, check=False,
+            capture_output=True, check=False, env=env,
         )
     except OSError:
         return None
     if out.returncode != 0:
         return None
     names = [os.fsdecode(n) for n in out.stdout.split(b"\0") if n]
-    return list(dict.fromkeys(names))  # a conflicted file is listed once per stage
+    unopened = [(os.fsdecode(m[1]).rstrip("/"), m[2].decode("utf-8", "replace"))
+                for m in _UNOPENED.finditer(out.stderr)]
+    if unopened:
+        prefix = subprocess.run(["git", "-C", directory, "rev-parse", "--show-prefix"],
+                                capture_output=True, check=False, env=env).stdout
+        top = os.fsdecode(prefix.rstrip(b"\n")).rstrip("/")
+        unopened = [(_relative_to(path, top), reason) for path, reason in unopened]
+    return list(dict.fromkeys(names)), unopened  # a conflicted file is listed once per stage
+
+
+def _relative_to(path: str, top: str) -> str:
+    """`path` (relative to the top level) relative to the directory `top` ("" for itself)."""
+    if path == top:
+        return ""
+    return path[len(top) + 1:] if top and path.startswith(top + "/") else path
 
 
 def _ignore_spec(directory: str) -> pathspec.GitIgnoreSpec | None:
@@ -71,8 +94,9 @@ def _ignore_spec(directory: str) -> pathspec.GitIgnoreSpec | None:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _walk(root: str) -> Iterator[str]:
-    """Files under `root` (relative, `/`-separated) that the .gitignore files do not ignore."""
+def _walk(root: str, on_error: Callable[[str, OSError], None]) -> Iterator[str]:
+    """Files under `root` (relative, `/`-separated) that the .gitignore files do not ignore;
+    a directory that cannot be listed goes to `on_error` (a gate must not pass what it never saw)."""
     stack: list[tuple[str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = [("", [])]
     while stack:
         rel_dir, specs = stack.pop()
@@ -82,7 +106,8 @@ def _walk(root: str) -> Iterator[str]:
             specs = [*specs, (rel_dir, spec)]
         try:
             entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:  # unreadable, or a path over PATH_MAX
+            on_error(rel_dir, exc)
             continue
         subdirs = []
         for entry in entries:
@@ -160,26 +185,44 @@ def _add_directory(
     root_real = os.path.realpath(directory)
     base_abs = os.path.abspath(directory)
     base_shown = display_path(directory, cwd)
-    names = _git_files(directory)
+
+    def shown_of(rel: str) -> str:
+        return base_shown if not rel else rel if base_shown == "." else f"{base_shown}/{rel}"
+
+    unlisted: list[str] = []
+
+    def unreadable_dir(rel: str, reason: str) -> None:
+        unlisted.append(rel)
+        problems.append(Problem(shown_of(rel), f"cannot list this directory: {reason}"))
+
+    listed = _git_files(directory)
+    names = None if listed is None else listed[0]
     gitlink = names is not None and any(os.path.normpath(n) == "." for n in names)
     if gitlink:
         # A submodule with no repository of its own here (never initialised, or its .git gone):
         # git answered for the enclosing repository, which lists the gitlink itself as `./` and
         # nothing inside it. Recursing on `./` never ends; walk the directory as outside git.
         names = None
-    listing = names if names is not None else list(_walk(directory))
-    if gitlink and not listing and not os.listdir(directory):
+    elif listed is not None:
+        for rel, reason in listed[1]:
+            unreadable_dir(rel, reason)
+    listing = names if names is not None else list(_walk(
+        directory, lambda rel, exc: unreadable_dir(rel, str(exc.strerror or exc))))
+    if gitlink and not listing and not unlisted and not os.listdir(directory):
         problems.append(Problem(base_shown, "submodule not checked out, nothing to scan "
                                 "(`git submodule update --init` fetches it)", error=False))
-    if names == [] and _has_entries(directory):
+    if names == [] and not unlisted and _has_entries(directory):
         problems.append(Problem(base_shown, "every file here is ignored by git (.gitignore): "
                                 "name the files to scan them", error=False))
     for rel in listing:
         full = os.path.join(directory, rel)
-        shown = rel if base_shown == "." else f"{base_shown}/{rel}"
+        shown = shown_of(rel)
         try:
             mode = os.lstat(full).st_mode
-        except OSError:  # listed by git but deleted from the work tree
+        except (FileNotFoundError, NotADirectoryError):  # listed by git, deleted from the tree
+            continue
+        except OSError as exc:  # under an unreadable directory, a path over PATH_MAX, ...
+            problems.append(Problem(shown, f"unreadable: {exc.strerror or exc}"))
             continue
         if stat.S_ISLNK(mode):
             real = os.path.realpath(full)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -152,3 +153,108 @@ def test_files_in_a_gitlink_directory_without_its_own_git_are_walked(tmp_path: P
     git(top, "submodule", "deinit", "-q", "-f", "vendor/sub")
     (top / "vendor" / "sub" / "copied.py").write_text("x = 1\n")
     assert names([str(top)], top) == [".gitmodules", "app.py", "vendor/sub/copied.py"]
+
+
+def _denied(monkeypatch: pytest.MonkeyPatch, name: str, path: Path) -> None:
+    """`os.<name>(path)` raises PermissionError, as for a user who may not read it (tests run
+    as root here, and root reads everything)."""
+    real = getattr(os, name)
+
+    def fake(p: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.path.abspath(os.fspath(p)) == str(path):
+            raise PermissionError(13, "Permission denied", os.fspath(p))
+        return real(p, *args, **kwargs)
+
+    monkeypatch.setattr(os, name, fake)
+
+
+def test_a_tracked_file_that_cannot_be_stat_ed_is_an_error_not_a_deletion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "t.py").write_text("x\n")
+    (tmp_path / "gone.py").write_text("x\n")
+    (tmp_path / "ok.py").write_text("x\n")
+    git(tmp_path, "add", ".")
+    (tmp_path / "gone.py").unlink()  # deleted from the work tree: nothing to scan, no news
+    _denied(monkeypatch, "lstat", tmp_path / "locked" / "t.py")
+    targets, problems = discover([str(tmp_path)], (), cwd=str(tmp_path))
+    assert [t.display for t in targets] == ["ok.py"]
+    assert [(p.display, p.reason, p.error) for p in problems] == [
+        ("locked/t.py", "unreadable: Permission denied", True)]
+
+
+def test_a_directory_the_walk_cannot_list_is_an_error(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _denied(monkeypatch, "scandir", tree / "src")
+    targets, problems = discover([str(tree)], (), cwd=str(tree))
+    assert sorted(t.display for t in targets) == [".gitignore", "logs/keep.log"]
+    assert [(p.display, p.reason, p.error) for p in problems] == [
+        ("src", "cannot list this directory: Permission denied", True)]
+
+
+def test_the_named_directory_itself_unlistable_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.py").write_text("x\n")
+    _denied(monkeypatch, "scandir", tmp_path)
+    targets, problems = discover([str(tmp_path)], (), cwd=str(tmp_path))
+    assert targets == []
+    assert [(p.display, p.error) for p in problems] == [(".", True)]
+
+
+def test_a_directory_git_cannot_open_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # git lists untracked files by reading directories, and only warns about one it cannot open.
+    # Root opens everything, so git's warning (paths relative to the top level) is simulated.
+    git(tmp_path, "init", "-q")
+    sub = tmp_path / "sub"
+    (sub / "locked").mkdir(parents=True)
+    (sub / "a.py").write_text("x\n")
+    real = subprocess.run
+
+    def run(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+        out: subprocess.CompletedProcess[bytes] = real(cmd, **kwargs)
+        if "ls-files" in cmd:
+            out.stderr += (b"warning: could not open directory 'sub/locked/': Permission denied\n"
+                           b"warning: could not open directory 'sub/': Permission denied\n")
+        return out
+
+    monkeypatch.setattr(subprocess, "run", run)
+    targets, problems = discover([str(sub)], (), cwd=str(tmp_path))
+    assert [t.display for t in targets] == ["sub/a.py"]
+    assert [(p.display, p.reason, p.error) for p in problems] == [
+        ("sub/locked", "cannot list this directory: Permission denied", True),
+        ("sub", "cannot list this directory: Permission denied", True)]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every directory")
+@pytest.mark.parametrize("in_git", (False, True), ids=("walk", "git"))
+def test_unreadable_directories_are_errors(tmp_path: Path, in_git: bool) -> None:
+    if in_git:
+        git(tmp_path, "init", "-q")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "t.py").write_text("x\n")
+    if in_git:
+        git(tmp_path, "add", ".")
+    (tmp_path / "locked").chmod(0)
+    try:
+        _, problems = discover([str(tmp_path)], (), cwd=str(tmp_path))
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+    assert ("locked", True) in [(p.display, p.error) for p in problems]
+
+
+def test_scan_exits_2_naming_what_it_could_not_list(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from keylint.cli import main
+
+    monkeypatch.chdir(tree)
+    _denied(monkeypatch, "scandir", tree / "src")
+    assert main(["scan", "."]) == 2
+    assert "keylint: error: src: cannot list this directory: Permission denied\n" in (
+        capsys.readouterr().err)
