@@ -43,6 +43,22 @@ def scan_tree(paths: Sequence[str], cfg: Config, jobs: int, baseline_path: Path)
                     rule_ids_for(cfg))
 
 
+def scan_with_history(paths: Sequence[str], cfg: Config, jobs: int,
+                      baseline_path: Path) -> TreeScan:
+    """The tree scan plus every secret in the repository's history (all refs): a team adopting
+    keylint on a repository with an old, rotated key records it once and audits it."""
+    from keylint.scanner.history import ALL_REFS, scan_history
+
+    if len(paths) > 1:
+        raise KeylintError("--history takes one PATH (the repository)")
+    tree = scan_tree(paths, cfg, jobs, baseline_path)
+    skip = (str(baseline_path), str(plugins.shim_path(baseline_path)))
+    past = scan_history(paths[0] if paths else ".", [list(ALL_REFS)], cfg, jobs=jobs, skip=skip)
+    here = {(f.path, f.hashed_secret) for f in tree.findings}
+    extra = [f for f in past.findings if (f.path, f.hashed_secret) not in here]
+    return replace(tree, findings=tree.findings + extra, problems=tree.problems + past.problems)
+
+
 def keylint_types(rule_ids: Sequence[str]) -> set[str]:
     """The secret types those rules report."""
     return {RULES_BY_ID[r].secret_type for r in rule_ids}
@@ -70,8 +86,11 @@ def build(scan: TreeScan, old: Baseline | None, plugin_url: str) -> Baseline:
         else:
             moved[(e.hashed_secret, e.type)] = e.is_secret
     # A secret whose file was renamed or moved keeps its label: the string is the same one.
+    # A secret found in history records its commit: the entry is not stale when the file no
+    # longer holds it (or no longer exists), since the history still does.
     entries += [Entry(filename=f.path, type=f.secret_type, hashed_secret=f.hashed_secret,
-                      line_number=f.line, is_secret=moved.get((f.hashed_secret, f.secret_type)))
+                      line_number=f.line, is_secret=moved.get((f.hashed_secret, f.secret_type)),
+                      extra=(("commit", f.commit),) if f.commit else ())
                 for f in cmp.new]
     used = plugins.merge_plugins(base.plugins_used, scan.rule_ids, plugin_url)
     return replace(base, plugins_used=used, entries=normalise(entries))

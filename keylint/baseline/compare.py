@@ -159,7 +159,10 @@ def is_stale(e: Entry, cmp: Comparison, scanned: set[str], keylint_types: set[st
              exists: Callable[[str], bool] = os.path.exists) -> bool:
     """True when the entry's secret is gone: its file is gone, or keylint scanned the file and
     found no such secret. For a type only detect-secrets reports, the secret is gone when no
-    token of the file hashes to the entry (so a removed, labelled-real entry can be cleared)."""
+    token of the file hashes to the entry (so a removed, labelled-real entry can be cleared).
+    An entry recorded from git history (it names its commit) stays: the history still holds it."""
+    if any(k == "commit" for k, _ in e.extra):
+        return False
     if not exists(e.filename):
         return True
     if e.filename not in scanned:

@@ -26,3 +26,11 @@ def new_findings_in_text(findings: Sequence[Finding], text: str, where: str) -> 
     baseline = loads(text, where)
     plugins.check(baseline.plugins_used, where)
     return compare(findings, baseline).new
+
+
+def new_history_findings(findings: Sequence[Finding], baseline_path: Path) -> list[Finding]:
+    """The history findings whose secret no baseline entry records, whatever its file: a
+    secret audited once is the same string at every path and commit it appears at."""
+    baseline = store.load(Path(baseline_path))
+    known = {e.hashed_secret for e in baseline.entries}
+    return [f for f in findings if f.hashed_secret not in known]

@@ -31,6 +31,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                        help="gitignore-style pattern to skip (repeatable)")
         p.add_argument("--config", type=Path, help="config file (default: ./pyproject.toml)")
         p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: per CPU)")
+        p.add_argument("--history", action="store_true",
+                       help="also record the secrets in the git history (all refs), so "
+                            "`keylint scan --history` and the pre-push hook accept them")
         if name == "create":
             p.add_argument("--force", action="store_true",
                            help="replace an existing baseline (its audit labels are lost)")
@@ -67,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
         raise KeylintError(f"{path}: baseline not found (create it with `keylint baseline "
                            "create`)")
     url = plugins.shim_url(path)
-    scan = build.scan_tree(args.paths or ["."], cfg, args.jobs, path)
+    scanner = build.scan_with_history if args.history else build.scan_tree
+    scan = scanner(args.paths or ["."], cfg, args.jobs, path)
     for p in scan.problems:
         if p.error:
             print(f"keylint: error: {p.display}: {p.reason}", file=sys.stderr)

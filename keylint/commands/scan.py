@@ -27,6 +27,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="report only findings not in this detect-secrets baseline")
     parser.add_argument("--staged", action="store_true",
                         help="scan what is staged in git (the index), not the working tree")
+    parser.add_argument("--history", nargs="*", metavar="REV",
+                        help="scan git history: every blob reachable from REV... (default: all "
+                             "refs), each secret reported once; PATH names the repository")
+    parser.add_argument("--commits", metavar="RANGE",
+                        help="scan what the commits of a git range introduced (`main..HEAD`, "
+                             "`A...B`, `HEAD~5..`, `--since=2.weeks main`): for CI and pre-push")
     parser.add_argument("--fix", action="store_true", help="then run `keylint fix` on the findings")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="gitignore-style pattern to skip (repeatable)")
@@ -68,6 +74,34 @@ def print_problems(problems: list[Problem]) -> None:
         print(f"keylint: {level}: {shown_path(p.display)}: {p.reason}", file=sys.stderr)
 
 
+def history_specs(args: argparse.Namespace) -> list[list[str]] | None:
+    """The rev-list arguments of `--history` / `--commits`, or None for a scan of files."""
+    if args.history is None and args.commits is None:
+        return None
+    chosen = [opt for opt, on in (("--history", args.history is not None),
+                                  ("--commits", args.commits is not None), ("--staged", args.staged),
+                                  ("--fix", args.fix)) if on]
+    if len(chosen) > 1:
+        raise KeylintError(f"{' and '.join(chosen)} cannot be combined: "
+                           + ("`keylint fix` works on the files of the work tree"
+                              if "--fix" in chosen else "choose one source to scan"))
+    if args.commits is not None:
+        from keylint.scanner.ranges import range_spec
+
+        return [range_spec(args.commits)]
+    from keylint.scanner.history import ALL_REFS
+
+    return [list(args.history) or list(ALL_REFS)]
+
+
+def history_path(args: argparse.Namespace) -> str:
+    """The one path a history scan takes: where the repository is."""
+    if args.paths and len(args.paths) > 1:
+        raise KeylintError("--history and --commits take one PATH (the repository), not "
+                           f"{len(args.paths)}")
+    return str(args.paths[0]) if args.paths else "."
+
+
 def run(args: argparse.Namespace) -> int:
     """Scan, report, and return the exit code."""
     if args.jobs < 0:
@@ -76,7 +110,13 @@ def run(args: argparse.Namespace) -> int:
     cfg = cfg.with_cli(exclude=cfg.exclude + tuple(args.exclude) or None)
     baseline = args.baseline or Path(cfg.baseline or config_mod.DEFAULT_BASELINE)
     skip = (str(baseline),)  # a baseline is full of hashes: never scan it
-    if args.staged:
+    history = history_specs(args)
+    if history is not None:
+        from keylint.scanner.history import scan_history
+
+        result: ScanResult = scan_history(history_path(args), history, cfg, jobs=args.jobs,
+                                          skip=skip)
+    elif args.staged:
         from keylint.scanner.staged import scan_staged
 
         result = scan_staged(cfg, skip=skip)
@@ -90,7 +130,11 @@ def run(args: argparse.Namespace) -> int:
         # The commit holds the index's baseline, not the work tree's: an update not yet staged
         # must not let the commit through (pre-commit stashes unstaged changes for the same end).
         staged_baseline = staged_text(str(baseline))
-    if staged_baseline is not None:
+    if history is not None and (args.baseline is not None or baseline.exists()):
+        from keylint.baseline.gate import new_history_findings
+
+        findings = new_history_findings(findings, baseline)
+    elif staged_baseline is not None:
         from keylint.baseline.gate import new_findings_in_text
 
         findings = new_findings_in_text(findings, staged_baseline, f"{baseline} (staged)")

@@ -27,6 +27,10 @@ def message(f: Finding) -> str:
     """The annotation text: secret type, masked secret, rule id and the way out."""
     rule = RULES_BY_ID.get(f.rule_id)
     env = rule.env_var if rule is not None else "an environment variable"
+    if f.commit:
+        where = "still in HEAD" if f.in_head else "history only"
+        return (f"{f.secret_type} {f.masked} ({f.rule_id}) was committed in {f.commit[:12]} "
+                f"({f.author_date[:10]}; {f.commits} commit(s); {where}). Rotate it.")
     return (f"{f.secret_type} {f.masked} is hard-coded ({f.rule_id}). "
             f"Read it from {env} and rotate it.")
 

@@ -70,6 +70,12 @@ def fingerprint(f: Finding) -> str:
 
 def message(f: Finding) -> str:
     """What the result says: the secret type and the masked secret, never the raw one."""
+    if f.commit:
+        state = ("it is still in HEAD: remove it from the code too" if f.in_head
+                 else "it is only in the history now")
+        return (f"{f.secret_type} {f.masked} was committed in {f.commit[:12]} "
+                f"({f.author_date[:10]}; {f.commits} commit(s), {f.paths} path(s)): rotate it, "
+                f"as it stays in the git history; {state}.")
     return (f"{f.secret_type} {f.masked} is hard-coded: read it from the environment "
             f"({_env_var(f.rule_id)}) and rotate it, as it stays in the git history.")
 
@@ -94,7 +100,7 @@ def _result(f: Finding, rule_index: int | None) -> dict[str, Any]:
             },
         }}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(f)},
-        "properties": {"provider": f.provider},
+        "properties": {"provider": f.provider, **({"history": f.history()} if f.commit else {})},
     })
     return result
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from typing import TextIO
 
-from keylint.masking import shown_path
+from keylint.masking import redact_text, shown_path
 from keylint.scanner.finding import Finding
 
 
@@ -20,14 +20,29 @@ def _c(text: str, code: str, on: bool) -> str:
 
 
 def format_finding(f: Finding, *, colour: bool = False) -> str:
-    """`path:line:col: <secret type> <masked> (<rule id>)`."""
-    where = _c(f"{shown_path(f.path)}:{f.line}:{f.column}:", "1", colour)
-    return f"{where} {_c(f.secret_type, '31', colour)} {f.masked} ({f.rule_id})"
+    """`path:line:col: <secret type> <masked> (<rule id>)`; from history, `path@sha:line:col:`
+    and where it entered, how far it spread, and whether HEAD still holds it."""
+    where = _c(f"{shown_path(f.location)}:{f.line}:{f.column}:", "1", colour)
+    line = f"{where} {_c(f.secret_type, '31', colour)} {f.masked} ({f.rule_id})"
+    return f"{line} {history_note(f)}" if f.commit else line
+
+
+def history_note(f: Finding) -> str:
+    """`[history only: added 2024-05-01 by Ann; 3 commits, 2 paths]` (or `[still in HEAD: ...]`)."""
+    state = "still in HEAD" if f.in_head else "history only"
+    spread = f"{f.commits} commit{'s' if f.commits != 1 else ''}"
+    if f.paths > 1:
+        spread += f", {f.paths} paths"
+    return f"[{state}: added {f.author_date[:10]} by {redact_text(f.author)}; {spread}]"
 
 
 def summary(stats: dict[str, object]) -> str:
     """The closing line: files scanned and skipped, findings, seconds."""
     n = stats["findings"]
+    if "commits_scanned" in stats:
+        return (f"keylint: {stats['commits_scanned']} commits, {stats['files_scanned']} blobs "
+                f"scanned, {stats['files_skipped']} skipped, "
+                f"{n} finding{'s' if n != 1 else ''} in {stats['seconds']:.2f}s")
     return (f"keylint: {stats['files_scanned']} files scanned, {stats['files_skipped']} skipped, "
             f"{n} finding{'s' if n != 1 else ''} in {stats['seconds']:.2f}s")
 

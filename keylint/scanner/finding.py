@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from keylint.masking import mask, sha1_hex, shown_path
+from keylint.masking import mask, redact_text, sha1_hex, shown_path
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,14 @@ class Finding:
     secret_type: str
     secret: str = field(repr=False, compare=False)
     hashed_secret: str = ""
+    # A finding from git history: where the secret entered (`path` is its path at that commit,
+    # `line` its line in that blob), how many commits and paths carry it, and whether HEAD does.
+    commit: str = ""
+    author_date: str = ""
+    author: str = ""
+    commits: int = 0
+    paths: int = 0
+    in_head: bool = False
 
     def __post_init__(self) -> None:
         if not self.hashed_secret:
@@ -33,6 +41,11 @@ class Finding:
         return mask(self.secret)
 
     @property
+    def location(self) -> str:
+        """`path` for a file, `path@shortsha` for a secret found in history."""
+        return f"{self.path}@{self.commit[:7]}" if self.commit else self.path
+
+    @property
     def fingerprint(self) -> str:
         """Stable across line moves: path, rule and the secret's hash."""
         return self._fingerprint(self.path)
@@ -41,7 +54,7 @@ class Finding:
         return f"{path}:{self.rule_id}:{self.hashed_secret}"
 
     def __repr__(self) -> str:
-        return (f"Finding(path={self.path!r}, line={self.line}, rule_id={self.rule_id!r}, "
+        return (f"Finding(path={self.location!r}, line={self.line}, rule_id={self.rule_id!r}, "
                 f"masked={self.masked!r})")
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,4 +65,13 @@ class Finding:
             "rule_id": self.rule_id, "provider": self.provider, "secret_type": self.secret_type,
             "masked": self.masked, "hashed_secret": self.hashed_secret,
             "fingerprint": self._fingerprint(shown_path(self.path)),
+            **({"history": self.history()} if self.commit else {}),
+        }
+
+    def history(self) -> dict[str, Any]:
+        """Where a secret found in git history entered, and how far it spread."""
+        return {
+            "commit": self.commit, "author_date": self.author_date,
+            "author": redact_text(self.author), "commits": self.commits, "paths": self.paths,
+            "in_head": self.in_head,
         }

@@ -1,0 +1,256 @@
+"""Git plumbing for history scans: which commits, what each one introduced, and the blobs' bytes.
+
+Commits come from `git rev-list` (the user's revisions and ranges go there and nowhere else);
+what each commit introduced comes from one streamed `git log --no-walk --stdin --raw -c` over
+those commits (tree diffs only: no blob is read, no patch is made); the contents come from
+`git cat-file --batch`, streamed one blob at a time. Merges count with `-c`: a clean merge
+introduces nothing, a conflict resolution introduces what differs from every parent.
+
+`GIT_NO_LAZY_FETCH` keeps a partial clone from fetching missing blobs over the network: a blob
+that is not here is reported as missing instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO
+
+from keylint.errors import KeylintError
+
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class Repo:
+    """A repository: its git directory, its work tree (None when bare), its shallow commits."""
+
+    git_dir: str
+    top: str | None
+    shallow: frozenset[str]
+
+    @property
+    def where(self) -> str:
+        """How messages name it."""
+        return self.top or self.git_dir
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit's identity and authorship (the fields a history finding reports)."""
+
+    sha: str
+    time: int  # committer time: orders commits across separate rev-list runs
+    author_date: str  # ISO 8601, as git prints %aI
+    author: str
+
+
+@dataclass
+class Log:
+    """Every commit scanned, and for each blob the (commit index, path) pairs that introduced it."""
+
+    commits: list[Commit] = field(default_factory=list)
+    blobs: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    gitlinks: int = 0  # submodule commits recorded (their content lives in another repository)
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "GIT_NO_LAZY_FETCH": "1", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+
+def _run(args: Sequence[str], cwd: str, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True,
+                              check=False, env=_env())
+    except OSError as exc:
+        raise KeylintError(f"{cwd}: cannot run git: {exc.strerror or exc}") from exc
+
+
+def _last_line(stderr: bytes) -> str:
+    lines = [ln for ln in os.fsdecode(stderr).strip().splitlines() if ln.strip()]
+    return lines[-1].removeprefix("fatal: ").strip() if lines else "git failed"
+
+
+def open_repo(path: str) -> Repo:
+    """The repository `path` is in (a work tree or a bare repository); KeylintError otherwise."""
+    where = path if os.path.isdir(path) else os.path.dirname(path) or "."
+    if not os.path.exists(path):
+        raise KeylintError(f"{path}: no such file or directory")
+    out = _run(["rev-parse", "--absolute-git-dir", "--is-bare-repository"], where)
+    if out.returncode != 0:
+        raise KeylintError(f"{path}: not a git repository (history scans need one)")
+    git_dir, bare = os.fsdecode(out.stdout).split("\n")[:2]
+    top = None
+    if bare.strip() != "true":
+        shown = _run(["rev-parse", "--show-toplevel"], where)
+        top = os.fsdecode(shown.stdout).strip() or None if shown.returncode == 0 else None
+    try:
+        with open(os.path.join(git_dir, "shallow"), encoding="ascii") as f:
+            shallow = frozenset(line.strip() for line in f if line.strip())
+    except OSError:
+        shallow = frozenset()
+    return Repo(git_dir, top, shallow)
+
+
+def rev_list(repo: Repo, spec: Sequence[str]) -> list[str]:
+    """The commits `git rev-list SPEC` names, children before parents; KeylintError for a bad one.
+
+    The spec is passed as revision arguments (`--` after it), never as paths or other options.
+    """
+    out = _run(["rev-list", "--topo-order", *spec, "--"], repo.where)
+    if out.returncode != 0:
+        shown = " ".join(spec)
+        hint = ""
+        if repo.shallow:
+            hint = (f" (this clone is shallow: {len(repo.shallow)} boundary commit(s); fetch the "
+                    "history the range needs: `git fetch --unshallow`, or fetch-depth: 0 in CI)")
+        raise KeylintError(f"{repo.where}: bad revision or range '{shown}': "
+                           f"{_last_line(out.stderr)}{hint}")
+    return os.fsdecode(out.stdout).split()
+
+
+def head_blobs(repo: Repo) -> set[str]:
+    """The ids of the blobs in HEAD's tree (empty when HEAD has no commit)."""
+    out = _run(["ls-tree", "-r", "-z", "--full-tree", "HEAD"], repo.where)
+    if out.returncode != 0:
+        return set()
+    blobs = set()
+    for entry in out.stdout.split(b"\0"):
+        meta = entry.split(b"\t", 1)[0].split()
+        if len(meta) == 3 and meta[1] == b"blob":
+            blobs.add(meta[2].decode())
+    return blobs
+
+
+def _feed(stream: IO[bytes], lines: Iterable[str]) -> None:
+    """Write `lines` to a child's stdin from a thread (the child's stdout is read meanwhile)."""
+    with contextlib.suppress(OSError):  # the child stopped early: its exit status says why
+        try:
+            for line in lines:
+                stream.write(f"{line}\n".encode())
+        finally:
+            stream.close()
+
+
+def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
+    """NUL-separated tokens of a stream, read in chunks (memory stays flat)."""
+    rest = b""
+    while chunk := stream.read(_CHUNK):
+        parts = (rest + chunk).split(b"\0")
+        rest = parts.pop()
+        yield from parts
+    if rest:
+        yield rest
+
+
+# %x01 marks a commit header; the author name is its own NUL-terminated token.
+_FORMAT = "--format=%x01%H %ct %aI%x00%an"
+
+
+def read_log(repo: Repo, commits: Sequence[str]) -> Log:
+    """What each commit introduced: for every blob, the (commit index, path) pairs that added
+    or changed a file to it. Deletions, symlinks and submodules bring no blob to scan."""
+    proc = subprocess.Popen(
+        ["git", "log", "--no-walk=unsorted", "--stdin", "--raw", "-c", "--no-renames",
+         "--no-abbrev", "-z", "--no-ext-diff", "--no-textconv", _FORMAT],
+        cwd=repo.where, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=_env())
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    feeder = threading.Thread(target=_feed, args=(proc.stdin, commits), daemon=True)
+    feeder.start()
+    log = Log()
+    index = {sha: i for i, sha in enumerate(commits)}
+    tokens = _tokens(proc.stdout)
+    current = -1
+    for token in tokens:
+        head = token.lstrip(b"\n")
+        if head.startswith(b"\x01"):
+            sha, ctime, date = os.fsdecode(head[1:]).split(" ", 2)
+            author = os.fsdecode(next(tokens, b""))
+            current = index[sha]
+            while len(log.commits) <= current:
+                log.commits.append(Commit("", 0, "", ""))
+            log.commits[current] = Commit(sha, int(ctime), date, author)
+        elif head.startswith(b":") and current >= 0:
+            path = os.fsdecode(next(tokens, b""))
+            _record(log, head, current, path)
+    stderr = proc.stderr.read()
+    feeder.join()
+    if proc.wait() != 0:
+        raise KeylintError(f"{repo.where}: git log failed: {_last_line(stderr)}")
+    return log
+
+
+def _record(log: Log, meta: bytes, commit: int, path: str) -> None:
+    parents = len(meta) - len(meta.lstrip(b":"))
+    fields = meta[parents:].split()
+    mode, blob, status = fields[parents], fields[2 * parents + 1], fields[-1]
+    if status.startswith(b"D") or not blob.strip(b"0"):
+        return
+    if mode == b"160000":
+        log.gitlinks += 1
+    elif mode.startswith(b"100"):  # regular files; symlinks (120000) hold only a path
+        log.blobs.setdefault(blob.decode(), []).append((commit, path))
+
+
+@dataclass(frozen=True)
+class Blob:
+    """One blob's bytes, or why there are none (missing from this clone, over the size limit)."""
+
+    id: str
+    data: bytes | None
+    size: int = 0
+    missing: bool = False
+
+
+def read_blobs(repo: Repo, blobs: Sequence[str], max_size: int) -> Iterator[Blob]:
+    """Stream the blobs through one `git cat-file --batch`; one blob in memory at a time.
+    A blob over `max_size` is read past, not kept."""
+    if not blobs:
+        return
+    proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo.where, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    feeder = threading.Thread(target=_feed, args=(proc.stdin, blobs), daemon=True)
+    feeder.start()
+    out = proc.stdout
+    finished = False
+    try:
+        for expected in blobs:
+            header = out.readline().split()
+            if len(header) == 2 and header[1] == b"missing":
+                yield Blob(expected, None, missing=True)
+                continue
+            if len(header) != 3:
+                break  # cat-file stopped: its status and message are reported below
+            size = int(header[2])
+            if size > max_size:
+                _skip(out, size + 1)
+                yield Blob(expected, None, size)
+                continue
+            data = out.read(size)
+            out.read(1)  # the newline after each object
+            yield Blob(expected, data, size)
+        else:
+            finished = True
+    finally:
+        if not finished:
+            proc.kill()
+        stderr = proc.stderr.read()
+        out.close()
+        feeder.join()
+        status = proc.wait()
+    if status != 0 or not finished:
+        raise KeylintError(f"{repo.where}: git cat-file failed: {_last_line(stderr)}")
+
+
+def _skip(stream: IO[bytes], n: int) -> None:
+    while n > 0:
+        got = stream.read(min(n, _CHUNK))
+        if not got:
+            return
+        n -= len(got)

@@ -1,0 +1,362 @@
+"""`keylint scan --history` / `--commits`: real repositories built in tmp dirs, keys made now."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from keylint.config import Config
+from keylint.errors import KeylintError
+from keylint.scanner import gitlog
+from keylint.scanner.history import scan_history
+from keylint.scanner.ranges import range_spec
+from tests.fakes import assignment, fake_key
+from tests.gitenv import isolate_git
+from tests.hooks.helpers import KEY_RULE, git, keylint, write
+
+ANTHROPIC = "anthropic-api-key"
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate_git(tmp_path_factory.mktemp("home"), monkeypatch)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    path = tmp_path / "repo"
+    path.mkdir()
+    git(path, "init", "-q", "-b", "main")
+    write(path, "README.md", "a project\n")
+    commit(path, "init")
+    return path
+
+
+def commit(repo: Path, message: str) -> str:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "--allow-empty", "-m", message)
+    return git(repo, "rev-parse", "HEAD").stdout.strip()
+
+
+def line(rule: str, seed: int) -> tuple[str, str]:
+    key = fake_key(rule, seed)
+    return key, assignment(rule, key) + "\n"
+
+
+def scan(repo: Path, *specs: list[str], **cfg: object) -> list:  # type: ignore[type-arg]
+    return scan_history(str(repo), specs or [["--all"]], Config(**cfg), cwd=str(repo)).findings  # type: ignore[arg-type]
+
+
+def test_key_added_then_deleted_is_found_as_history_only(repo: Path) -> None:
+    key, text = line(ANTHROPIC, 1)
+    write(repo, "settings.py", "DEBUG = True\n" + text)
+    added = commit(repo, "add settings")
+    os.remove(repo / "settings.py")
+    commit(repo, "remove settings")
+    done = keylint(repo, "scan", "--history")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.startswith(f"settings.py@{added[:7]}:2:")
+    assert "[history only: added " in done.stdout and "by keylint tests; 1 commit]" in done.stdout
+    assert "keylint: 3 commits, 2 blobs scanned, 0 skipped, 1 finding" in done.stdout
+    assert key not in done.stdout + done.stderr
+    # The work tree alone is clean: this is what only history shows.
+    assert keylint(repo, "scan").returncode == 0
+
+
+def test_key_still_present_is_found_once(repo: Path) -> None:
+    _, text = line(KEY_RULE, 2)
+    write(repo, "app.py", text)
+    first = commit(repo, "key")
+    write(repo, "other.py", "x = 1\n")
+    commit(repo, "unrelated")
+    [f] = scan(repo)
+    assert (f.path, f.line, f.commit, f.in_head, f.commits, f.paths) == (
+        "app.py", 1, first, True, 1, 1)
+
+
+def test_the_same_key_edited_in_50_commits_is_one_finding(repo: Path) -> None:
+    _, text = line(KEY_RULE, 3)
+    first = ""
+    for i in range(50):
+        write(repo, "config.py", text + "".join(f"OPTION_{n} = {n}\n" for n in range(i + 1)))
+        sha = commit(repo, f"edit {i}")
+        first = first or sha
+    [f] = scan(repo)
+    assert (f.commit, f.commits, f.paths, f.in_head) == (first, 50, 1, True)
+
+
+def test_renames_count_paths_and_keep_the_first_path(repo: Path) -> None:
+    _, text = line(KEY_RULE, 4)
+    write(repo, "old/name.py", text)
+    first = commit(repo, "key")
+    git(repo, "mv", "old", "new")
+    commit(repo, "rename")
+    [f] = scan(repo)
+    assert (f.path, f.commit, f.commits, f.paths) == ("old/name.py", first, 2, 2)
+    done = keylint(repo, "scan", "--history", "--format", "json")
+    [result] = json.loads(done.stdout)["results"]
+    assert result["history"] == {"commit": first, "author_date": f.author_date,
+                                 "author": "keylint tests", "commits": 2, "paths": 2,
+                                 "in_head": True}
+
+
+def test_merges_a_branch_key_and_a_key_written_while_resolving(repo: Path) -> None:
+    _, branch_text = line(KEY_RULE, 5)
+    _, merge_text = line(ANTHROPIC, 6)
+    write(repo, "shared.py", "VALUE = 0\n")
+    commit(repo, "base")
+    git(repo, "checkout", "-q", "-b", "feature")
+    write(repo, "feature.py", branch_text)
+    write(repo, "shared.py", "VALUE = 1\n")
+    on_branch = commit(repo, "feature key")
+    git(repo, "checkout", "-q", "main")
+    write(repo, "shared.py", "VALUE = 2\n")
+    commit(repo, "main change")
+    assert git(repo, "merge", "-q", "feature", check=False).returncode != 0  # a conflict
+    write(repo, "shared.py", "VALUE = 3\n" + merge_text)
+    merge = commit(repo, "merge, resolved with a key")
+    found = {f.rule_id: f.commit for f in scan(repo, ["HEAD"])}
+    assert found == {KEY_RULE: on_branch, ANTHROPIC: merge}
+
+
+def test_a_deleted_branch_is_out_of_reach_but_other_refs_are_scanned(repo: Path) -> None:
+    _, text = line(KEY_RULE, 7)
+    git(repo, "checkout", "-q", "-b", "wip")
+    write(repo, "wip.py", text)
+    commit(repo, "wip")
+    git(repo, "checkout", "-q", "main")
+    assert len(scan(repo)) == 1  # --all: every ref, not only the checked-out branch
+    assert scan(repo, ["main"]) == []
+    done = keylint(repo, "scan", "--history", "main")
+    assert done.returncode == 0 and "1 commits, 1 blobs" in done.stdout
+
+
+def test_commits_range_scans_only_what_the_range_introduced(repo: Path) -> None:
+    _, old = line(KEY_RULE, 8)
+    key, new = line(ANTHROPIC, 9)
+    write(repo, "old.py", old)
+    base = commit(repo, "old key, already pushed")
+    write(repo, "new.py", new)
+    commit(repo, "new key")
+    os.remove(repo / "new.py")
+    commit(repo, "and gone again")
+    done = keylint(repo, "scan", "--commits", f"{base}..HEAD")
+    assert done.returncode == 1
+    assert [ln.split("@")[0] for ln in done.stdout.splitlines()[:-1]] == ["new.py"]
+    assert "keylint: 2 commits," in done.stdout
+    assert key not in done.stdout + done.stderr
+    assert keylint(repo, "scan", "--commits", "HEAD~1..HEAD").returncode == 0
+
+
+def test_baselined_history_key_is_not_new_wherever_it_appears(repo: Path) -> None:
+    _, text = line(KEY_RULE, 10)
+    write(repo, "a.py", text)
+    commit(repo, "key")
+    git(repo, "mv", "a.py", "b.py")
+    commit(repo, "moved")
+    os.remove(repo / "b.py")
+    commit(repo, "removed")
+    assert keylint(repo, "scan", "--history").returncode == 1
+    created = keylint(repo, "baseline", "create", "--history")
+    assert created.returncode == 0, created.stderr
+    entries = json.loads((repo / ".secrets.baseline").read_text())["results"]
+    assert list(entries) == ["a.py"] and "commit" in entries["a.py"][0]
+    assert keylint(repo, "scan", "--history").returncode == 0
+    # A later tree-only update keeps the entry: the file is gone, the history still holds it.
+    assert keylint(repo, "baseline", "update").returncode == 0
+    assert keylint(repo, "scan", "--history").returncode == 0
+    _, other = line(ANTHROPIC, 11)
+    write(repo, "c.py", other)
+    commit(repo, "a new key")
+    assert keylint(repo, "scan", "--history").returncode == 1
+
+
+def test_pragma_applies_per_blob(repo: Path) -> None:
+    key = fake_key(KEY_RULE, 12)
+    write(repo, "test_fixture.py", f'API_KEY = "{key}"  # pragma: allowlist secret\n')
+    commit(repo, "fixture")
+    assert scan(repo) == []
+
+
+def test_binary_oversized_symlink_and_utf16_blobs(repo: Path) -> None:
+    key, text = line(KEY_RULE, 13)
+    write(repo, "blob.bin", b"\0\1\2" + text.encode())
+    write(repo, "big.py", "# padding\n" * 200 + text)
+    write(repo, "ps.txt", b"\xff\xfe" + text.encode("utf-16-le"))
+    os.symlink("big.py", repo / "link.py")
+    sha = commit(repo, "odd files")
+    result = scan_history(str(repo), [["--all"]], Config(max_file_size=1000), cwd=str(repo))
+    assert [f.path for f in result.findings] == ["ps.txt"]
+    notes = [(p.display, p.reason, p.error, p.quiet) for p in result.problems]
+    assert (f"blob.bin@{sha[:7]}", "binary", False, True) in notes
+    assert any(d == f"big.py@{sha[:7]}" and "max_file_size" in r and not e
+               for d, r, e, _ in notes)
+    done = keylint(repo, "scan", "--history")  # the default size limit reads big.py
+    assert done.returncode == 1 and "big.py@" in done.stdout
+    assert key not in done.stdout + done.stderr
+
+
+def test_excludes_apply_to_history_paths(repo: Path) -> None:
+    _, text = line(KEY_RULE, 14)
+    write(repo, "fixtures/keys.py", text)
+    commit(repo, "fixtures")
+    assert scan(repo, exclude=("fixtures/",)) == []
+    assert keylint(repo, "scan", "--history", "--exclude", "fixtures/").returncode == 0
+
+
+def test_shallow_clone_is_an_error_not_a_clean_pass(repo: Path, tmp_path: Path) -> None:
+    for i in range(3):
+        write(repo, f"f{i}.py", f"x = {i}\n")
+        commit(repo, f"c{i}")
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    done = keylint(clone, "scan", "--history")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "shallow clone" in done.stderr and "fetch-depth: 0" in done.stderr
+    assert "1 commits" in done.stdout
+    # A range whose base is not in the clone says so instead of scanning something else.
+    ranged = keylint(clone, "scan", "--commits", "HEAD~2..HEAD")
+    assert ranged.returncode == 2
+    assert "bad revision or range 'HEAD~2..HEAD'" in ranged.stderr and "shallow" in ranged.stderr
+
+
+def test_missing_blob_is_reported_and_fails_the_scan(repo: Path) -> None:
+    _, text = line(KEY_RULE, 15)
+    write(repo, "gone.py", "x = 1\n")
+    write(repo, "kept.py", text)
+    sha = commit(repo, "two files")
+    blob = git(repo, "rev-parse", "HEAD:gone.py").stdout.strip()
+    os.remove(repo / ".git" / "objects" / blob[:2] / blob[2:])
+    done = keylint(repo, "scan", "--history")
+    assert done.returncode == 2
+    assert f"error: gone.py@{sha[:7]}: not in this clone" in done.stderr
+    assert "kept.py@" in done.stdout  # the rest is still scanned and reported
+
+
+def test_bad_revision_not_a_repository_and_empty_range(repo: Path, tmp_path: Path) -> None:
+    bad = keylint(repo, "scan", "--commits", "no-such-branch..HEAD")
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1 and "bad revision or range" in bad.stderr
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    outside = keylint(plain, "scan", "--history")
+    assert outside.returncode == 2 and "not a git repository" in outside.stderr
+    empty = keylint(repo, "scan", "--commits", "HEAD..HEAD")
+    assert empty.returncode == 0 and "no commits in 'HEAD..HEAD'" in empty.stderr
+    assert keylint(repo, "scan", "--history", "--staged").returncode == 2
+    assert keylint(repo, "scan", "--commits", "--output=x HEAD").returncode == 2
+
+
+def test_bare_repository_and_a_path_inside_the_work_tree(repo: Path, tmp_path: Path) -> None:
+    _, text = line(KEY_RULE, 16)
+    write(repo, "src/app.py", text)
+    commit(repo, "key")
+    bare = tmp_path / "mirror.git"
+    git(tmp_path, "clone", "-q", "--mirror", str(repo), str(bare))
+    done = keylint(tmp_path, "scan", str(bare), "--history")
+    assert done.returncode == 1 and done.stdout.startswith("src/app.py@"), done.stderr
+    inside = keylint(repo / "src", "scan", "--history")
+    assert inside.returncode == 1 and inside.stdout.startswith("app.py@")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_no_output_format_holds_the_raw_key(repo: Path, fmt: str) -> None:
+    keys = []
+    for seed, rule in enumerate((KEY_RULE, ANTHROPIC, "github-token"), start=20):
+        key, text = line(rule, seed)
+        keys.append(key)
+        write(repo, f"{rule}-{key[:12]}.py", text)  # a key-like piece in the file name too
+    commit(repo, "keys")
+    for path in repo.glob("*.py"):
+        path.unlink()
+    commit(repo, "gone")
+    done = keylint(repo, "scan", "--history", "--format", fmt)
+    assert done.returncode == 1
+    out = done.stdout + done.stderr
+    assert not any(k in out for k in keys)
+    if fmt == "sarif":
+        results = json.loads(done.stdout)["runs"][0]["results"]
+        assert {r["properties"]["history"]["in_head"] for r in results} == {False}
+        assert all("was committed in" in r["message"]["text"] for r in results)
+    if fmt == "github":
+        assert len(re.findall(r"^::error file=", done.stdout, re.M)) == 3
+
+
+def test_parallel_scan_finds_the_same_as_one_process(repo: Path) -> None:
+    _, text = line(KEY_RULE, 30)
+    for i in range(250):
+        write(repo, f"pkg/mod{i}.py", f"VALUE = {i}\n" + (text if i % 50 == 7 else ""))
+    commit(repo, "many files")
+    one = scan_history(str(repo), [["--all"]], Config(), jobs=1, cwd=str(repo))
+    two = scan_history(str(repo), [["--all"]], Config(), jobs=2, cwd=str(repo))
+    assert one.files_scanned == two.files_scanned == 251
+    assert [(f.path, f.commits, f.paths) for f in one.findings] == \
+        [(f.path, f.commits, f.paths) for f in two.findings] == [("pkg/mod107.py", 1, 5)]
+
+
+def test_each_blob_is_read_once(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file untouched by 30 commits is one blob: work grows with blobs, not commits."""
+    _, text = line(KEY_RULE, 31)
+    write(repo, "stable.py", text)
+    for i in range(30):
+        write(repo, "changing.py", f"x = {i}\n")
+        commit(repo, f"c{i}")
+    asked: list[str] = []
+    real = gitlog.read_blobs
+
+    def counting(repo_: gitlog.Repo, blobs: list[str], max_size: int):  # type: ignore[no-untyped-def]
+        asked.extend(blobs)
+        return real(repo_, blobs, max_size)
+
+    monkeypatch.setattr("keylint.scanner.history.read_blobs", counting)
+    [f] = scan(repo)
+    assert f.commits == 1
+    assert len(asked) == len(set(asked)) == 1 + 1 + 30  # README, stable.py, each changing.py
+
+
+@pytest.mark.parametrize(("text", "spec"), [
+    ("main..HEAD", ["main..HEAD"]),
+    ("A...B", ["A...B"]),
+    ("--since=2.weeks main", ["--since=2.weeks", "main"]),
+    ("0" * 40 + "..abc", ["abc"]),
+    ("-n5 HEAD", ["-n5", "HEAD"]),
+])
+def test_range_spec(text: str, spec: list[str]) -> None:
+    assert range_spec(text) == spec
+
+
+@pytest.mark.parametrize("text", ["", "--output=/tmp/x HEAD", "--count HEAD", "'unclosed"])
+def test_range_spec_refuses(text: str) -> None:
+    with pytest.raises(KeylintError):
+        range_spec(text)
+
+
+def test_git_log_parsing_survives_odd_paths(repo: Path) -> None:
+    _, text = line(KEY_RULE, 32)
+    odd = "we:ird\tname\x01.py"
+    write(repo, odd, text)
+    commit(repo, "odd")
+    [f] = scan(repo)
+    assert f.path == odd
+
+
+def test_commit_metadata_needs_no_blob(repo: Path) -> None:
+    """git log reads trees only: the log of a repository missing every blob still parses."""
+    write(repo, "a.py", "x = 1\n")
+    commit(repo, "a")
+    r = gitlog.open_repo(str(repo))
+    commits = gitlog.rev_list(r, ["HEAD"])
+    log = gitlog.read_log(r, commits)
+    assert [c.sha for c in log.commits] == commits
+    assert sorted(p for places in log.blobs.values() for _, p in places) == ["README.md", "a.py"]
+
+
+def test_git_is_never_asked_to_fetch(repo: Path) -> None:
+    env = gitlog._env()
+    assert env["GIT_NO_LAZY_FETCH"] == "1" and env["GIT_TERMINAL_PROMPT"] == "0"
+    assert subprocess.run(["git", "--version"], env=env, capture_output=True).returncode == 0
