@@ -10,6 +10,9 @@ from typing import Any
 from keylint.errors import KeylintError
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+# A file is read into memory whole, with a buffer of max_file_size bytes: a larger limit is no
+# limit but a MemoryError (or an OverflowError past the platform's index size).
+MAX_MAX_FILE_SIZE = 1 << 30
 DEFAULT_BASELINE = ".secrets.baseline"
 
 
@@ -74,8 +77,9 @@ def parse(table: dict[str, Any], where: str) -> Config:
             values[key] = table[key]
     if "max_file_size" in table:
         v = table["max_file_size"]
-        if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
-            raise KeylintError(f"{where}: [tool.keylint] max_file_size must be a positive integer")
+        if not isinstance(v, int) or isinstance(v, bool) or not 0 < v <= MAX_MAX_FILE_SIZE:
+            raise KeylintError(f"{where}: [tool.keylint] max_file_size must be a positive integer "
+                               f"of at most {MAX_MAX_FILE_SIZE} (1 GiB): files are read whole")
         values["max_file_size"] = v
     if "secure_string" in table:
         if not isinstance(table["secure_string"], bool):
@@ -103,6 +107,10 @@ def load(path: Path | None = None, *, search_from: Path | None = None) -> Config
         doc = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise KeylintError(f"{path}: malformed TOML: {exc}") from exc
+    except RecursionError:
+        raise KeylintError(f"{path}: malformed TOML: nested too deeply") from None
+    except ValueError:  # an integer over sys.get_int_max_str_digits() digits
+        raise KeylintError(f"{path}: malformed TOML: a number has too many digits") from None
     tool = doc.get("tool", {})
     table = tool.get("keylint") if isinstance(tool, dict) else None
     if table is None:

@@ -23,6 +23,8 @@ _HASH = re.compile(r"[0-9a-f]{40}")
 _VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
 _ENTRY_KEYS = ("type", "filename", "hashed_secret", "is_verified", "line_number", "is_secret")
 _TOP_KEYS = ("version", "plugins_used", "filters_used", "results", "generated_at")
+_MAX_DEPTH = 64  # detect-secrets writes documents 5 levels deep; deeper is no baseline
+_MAX_LINE = (1 << 63) - 1  # SARIF and most JSON readers hold a line in 64 bits
 
 Key = tuple[str, str, str]
 
@@ -176,7 +178,7 @@ def _entry(filename: str, item: object, where: str) -> Entry:
     if not isinstance(hashed, str) or not _HASH.fullmatch(hashed):
         raise KeylintError(f"{at}: hashed_secret must be 40 lowercase hex digits")
     line = item.get("line_number", 0)
-    if not isinstance(line, int) or isinstance(line, bool) or line < 0:
+    if not isinstance(line, int) or isinstance(line, bool) or not 0 <= line <= _MAX_LINE:
         raise KeylintError(f"{at}: line_number must be a positive integer")
     is_secret = item.get("is_secret")
     if is_secret is not None and not isinstance(is_secret, bool):
@@ -212,10 +214,30 @@ def render(b: Baseline) -> str:
 
 
 def loads(text: str, where: str) -> Baseline:
-    """Parse baseline text (malformed or truncated JSON is a KeylintError)."""
+    """Parse baseline text (malformed, truncated or absurd JSON is a KeylintError)."""
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise KeylintError(f"{where}: not a valid baseline: malformed JSON at line {exc.lineno} "
                            f"column {exc.colno} ({exc.msg}; truncated?)") from None
+    except RecursionError:
+        raise KeylintError(f"{where}: not a valid baseline: JSON nested too deeply") from None
+    except ValueError:  # an integer over sys.get_int_max_str_digits() digits
+        raise KeylintError(f"{where}: not a valid baseline: a number has too many digits") from None
+    if _deeper_than(doc, _MAX_DEPTH):  # rendering it again would recurse as deep
+        raise KeylintError(f"{where}: not a valid baseline: JSON nested too deeply "
+                           f"(over {_MAX_DEPTH} levels)")
     return parse(doc, where)
+
+
+def _deeper_than(doc: object, limit: int) -> bool:
+    stack = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return False

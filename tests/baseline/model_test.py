@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from keylint.baseline.model import Baseline, Entry, loads, render
+from keylint.cli import main
 from keylint.errors import KeylintError
 
 
@@ -102,7 +104,22 @@ BAD = (
     pytest.param(_entry_with(is_secret="yes"), "is_secret must be", id="label not bool"),
     pytest.param(_entry_with(line_number=-1), "line_number", id="negative line"),
     pytest.param(_entry_with(filename="other.py"), "names another file", id="filename mismatch"),
+    pytest.param(_entry_with(line_number=1 << 63), "line_number", id="line over 64 bits"),
+    pytest.param('{"version": "1.5.0", "results": {}, "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                 "nested too deeply", id="nested past the recursion limit"),
+    pytest.param('{"version": "1.5.0", "results": {}, "x": ' + "[" * 200 + "]" * 200 + "}",
+                 "nested too deeply", id="nested too deep to render again"),
 )
+
+
+def test_a_line_number_of_5000_digits_is_a_one_line_error() -> None:
+    # Python refuses to convert integers this long (sys.get_int_max_str_digits()); where it does
+    # not, the 64-bit bound on line_number refuses it.
+    text = _entry_with(line_number=3).replace('"line_number": 3', '"line_number": ' + "7" * 5000)
+    with pytest.raises(KeylintError) as info:
+        loads(text, "ci/secrets.baseline")
+    assert str(info.value).startswith("ci/secrets.baseline: ")
+    assert "\n" not in str(info.value)
 
 
 @pytest.mark.parametrize(("text", "message"), BAD)
@@ -112,3 +129,25 @@ def test_bad_baselines_are_one_line_errors_naming_the_file(text: str, message: s
     assert str(info.value).startswith("ci/secrets.baseline")
     assert message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("text", (
+    pytest.param(_entry_with(line_number=3).replace('"line_number": 3', '"line_number": ' + "7" * 5000),
+                 id="5000-digit line"),
+    pytest.param('{"version": "1.5.0", "results": {}, "x": ' + "[" * 990 + "]" * 990 + "}",
+                 id="990 deep"),
+    pytest.param('{"version": "1.5.0", "results": {}, "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                 id="100000 deep"),
+))
+@pytest.mark.parametrize("argv", (("scan", "--baseline", "b.json", "a.py"), ("audit", "--ci", "b.json"),
+                                  ("baseline", "update", "--baseline", "b.json", "a.py")),
+                         ids=("scan", "audit", "update"))
+def test_commands_given_an_absurd_baseline_exit_2_with_one_line(
+    tree: Path, capsys: pytest.CaptureFixture[str], text: str, argv: tuple[str, ...]
+) -> None:
+    (tree / "a.py").write_text("x = 1\n")
+    (tree / "b.json").write_text(text)
+    assert main(list(argv)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("keylint: error: b.json: not a valid baseline: ")
+    assert err.count("\n") == 1

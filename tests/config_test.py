@@ -1,0 +1,49 @@
+"""`[tool.keylint]`: every bad value is a one-line error naming the file, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keylint import config
+from keylint.cli import main
+from keylint.errors import KeylintError
+
+BAD = (
+    pytest.param("max_file_size = 9223372036854775807\n", "max_file_size must be", id="int64 max"),
+    pytest.param(f"max_file_size = {(1 << 30) + 1}\n", "at most 1073741824",
+                 id="just over the cap"),
+    pytest.param("max_file_size = " + "9" * 5000 + "\n", "too many digits", id="5000 digits"),
+    pytest.param("exclude = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply", id="nested"),
+)
+
+
+@pytest.mark.parametrize(("body", "message"), BAD)
+def test_bad_values_are_one_line_errors_naming_the_file(tmp_path: Path, body: str,
+                                                        message: str) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text("[tool.keylint]\n" + body)
+    with pytest.raises(KeylintError) as info:
+        config.load(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_the_largest_allowed_size_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text(f"[tool.keylint]\nmax_file_size = {1 << 30}\n")
+    assert config.load(path).max_file_size == 1 << 30
+
+
+def test_scan_with_a_huge_max_file_size_exits_2_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.keylint]\nmax_file_size = 9223372036854775807\n")
+    (tmp_path / "a.py").write_text("x = 1\n")
+    assert main(["scan", "a.py"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("keylint: error: ") and "pyproject.toml: " in err
+    assert err.count("\n") == 1
