@@ -1,4 +1,7 @@
-"""`keylint install-hook [--force]`: write a git pre-commit hook that runs `keylint scan --staged`.
+"""`keylint install-hook [--pre-push] [--force]`: write a git hook that runs keylint.
+
+The pre-commit hook runs `keylint scan --staged`; the pre-push hook (`--pre-push`) scans the
+commits being pushed (`keylint-hook --pre-push REMOTE`, the refs from git on standard input).
 
 The hook goes where git looks for it (`git rev-parse --git-path hooks`: honours `core.hooksPath`
 and linked work trees). It runs keylint with the Python that installed it, falling back to
@@ -19,6 +22,26 @@ from keylint import config as config_mod
 from keylint.errors import KeylintError
 
 MARKER = "# keylint pre-commit hook"
+PUSH_MARKER = "# keylint pre-push hook"
+
+_PUSH_TEMPLATE = """\
+#!/bin/sh
+{marker}: blocks a push whose commits hold a secret, even one deleted since.
+# Written by `keylint install-hook --pre-push`; rewrite it with `--force`.
+# git passes the remote's name and URL as arguments and the refs on standard input,
+# which keylint reads.
+KEYLINT_PYTHON={python}
+remote="${{1:-origin}}"
+set -- --pre-push "$remote"{baseline_args}
+{default_baseline}if [ -x "$KEYLINT_PYTHON" ]; then
+    exec "$KEYLINT_PYTHON" -m keylint.hooks.precommit "$@"
+elif command -v keylint-hook >/dev/null 2>&1; then
+    exec keylint-hook "$@"
+fi
+echo "keylint pre-push hook: keylint is not installed ($KEYLINT_PYTHON is gone and no" \\
+     "keylint-hook on PATH): install it, or remove $0" >&2
+exit 1
+"""
 
 _TEMPLATE = """\
 #!/bin/sh
@@ -60,7 +83,10 @@ fi
 def configure(parser: argparse.ArgumentParser) -> None:
     """Options of `keylint install-hook`."""
     parser.add_argument("--force", action="store_true",
-                        help="replace an existing pre-commit hook")
+                        help="replace an existing hook")
+    parser.add_argument("--pre-push", action="store_true",
+                        help="write the pre-push hook (scans the commits being pushed) instead "
+                             "of the pre-commit hook")
     parser.add_argument("--baseline", type=Path, metavar="FILE",
                         help="gate on this baseline (default: [tool.keylint] baseline, else "
                              ".secrets.baseline when present at commit time)")
@@ -89,13 +115,16 @@ def top_level(cwd: str) -> Path:
     return Path(out.stdout.strip())
 
 
-def hook_script(python: str, baseline: Path | None, configured: bool) -> str:
-    """The hook's text: `keylint scan --staged`, with the baseline when one is chosen."""
+def hook_script(python: str, baseline: Path | None, configured: bool,
+                push: bool = False) -> str:
+    """The hook's text: `keylint scan --staged` (or the push scan), with the baseline when one
+    is chosen."""
     args = f" --baseline {shlex.quote(str(baseline))}" if baseline is not None else ""
     default = "" if baseline is not None or configured else _DEFAULT_BASELINE.format(
         name=shlex.quote(config_mod.DEFAULT_BASELINE))
-    return _TEMPLATE.format(marker=MARKER, python=shlex.quote(python), baseline_args=args,
-                            default_baseline=default)
+    template, marker = (_PUSH_TEMPLATE, PUSH_MARKER) if push else (_TEMPLATE, MARKER)
+    return template.format(marker=marker, python=shlex.quote(python), baseline_args=args,
+                           default_baseline=default)
 
 
 def write_executable(path: Path, text: str) -> None:
@@ -117,14 +146,15 @@ def run(args: argparse.Namespace) -> int:
     """Install the hook; refuse to replace another hook unless --force."""
     cfg = config_mod.load(args.config)
     cwd = os.getcwd()
-    hook = hooks_dir(cwd) / "pre-commit"
+    hook = hooks_dir(cwd) / ("pre-push" if args.pre_push else "pre-commit")
     baseline = args.baseline
     if baseline is not None:
         if not baseline.is_file():
             print(f"keylint: note: {baseline} does not exist yet: create it with "
                   f"`keylint baseline create --baseline {baseline}`", file=sys.stderr)
         baseline = Path(os.path.relpath(os.path.abspath(baseline), top_level(cwd)))
-    text = hook_script(sys.executable, baseline, configured=cfg.baseline is not None)
+    text = hook_script(sys.executable, baseline, configured=cfg.baseline is not None,
+                       push=args.pre_push)
     if hook.exists() or hook.is_symlink():
         try:
             old = hook.read_text(encoding="utf-8", errors="replace")
@@ -134,9 +164,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"keylint: {hook} is already installed")
             return 0
         if not args.force:
-            whose = "an older keylint hook" if MARKER in old else "another pre-commit hook"
+            ours = PUSH_MARKER if args.pre_push else MARKER
+            whose = "an older keylint hook" if ours in old else f"another {hook.name} hook"
             raise KeylintError(f"{hook}: {whose} is already there; re-run with --force to "
                                "replace it")
     write_executable(hook, text)
-    print(f"keylint: installed {hook}: each commit now runs `keylint scan --staged`")
+    what = ("each push now scans the commits it sends" if args.pre_push
+            else "each commit now runs `keylint scan --staged`")
+    print(f"keylint: installed {hook}: {what}")
     return 0

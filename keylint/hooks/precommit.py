@@ -1,5 +1,9 @@
 """`keylint-hook FILE...`: the pre-commit hook. Scans exactly the files given, gated by a baseline.
 
+At the pre-push stage (pre-commit names the commits in its environment), or as git's own pre-push
+hook (`--pre-push REMOTE`, the refs on standard input), it scans the commits being pushed instead:
+a key committed and deleted again before the push is still in what the remote receives.
+
 The baseline is only ever read here. pre-commit splits the files into batches and runs them in
 parallel processes, so a hook that rewrote a shared baseline would lose updates (last writer wins);
 updating it is `keylint baseline update`, run by a person.
@@ -40,13 +44,48 @@ def scan_files(filenames: Sequence[str], cfg: config_mod.Config,
     dirs = [Problem(f, "a directory: the hook scans files only", error=False)
             for f in filenames if os.path.isdir(f)]
     targets, problems = discover(files, cfg.exclude, skip=skip)
-    result = scan_targets(targets, max_size=cfg.max_file_size, rule_ids=cfg.rule_ids(), jobs=1)
+    # jobs=0: one process per CPU when the batch is large (`--all-files`); small batches stay
+    # in-process (the hook is `require_serial`, so pre-commit does not split the files itself).
+    result = scan_targets(targets, max_size=cfg.max_file_size, rule_ids=cfg.rule_ids(), jobs=0)
     findings = result.findings
     if baseline is not None:  # loaded even for a clean batch: a broken baseline fails closed
         from keylint.baseline.gate import new_findings
 
         findings = new_findings(findings, baseline)
     return findings, dirs + problems + result.problems
+
+
+def scan_push(specs: Sequence[Sequence[str]], cfg: config_mod.Config,
+              baseline: Path | None) -> tuple[list[Finding], list[Problem]]:
+    """The new secrets in the commits being pushed (each once), and what could not be read."""
+    from keylint.scanner.history import scan_history
+
+    skip = (str(baseline),) if baseline is not None else ()
+    result = scan_history(".", specs, cfg, skip=skip)
+    findings = result.findings
+    if baseline is not None:
+        from keylint.baseline.gate import new_history_findings
+
+        findings = new_history_findings(findings, baseline)
+    return findings, result.problems
+
+
+def explain_push(findings: Sequence[Finding], baseline: Path, stream: TextIO) -> None:
+    """Each secret in the pushed commits, then why deleting it now is not enough."""
+    from keylint.report.text import format_finding
+
+    for f in findings:
+        stream.write(f"{format_finding(f)}\n")
+    stream.write(
+        f"keylint: {_plural(len(findings), 'secret')} in the commits being pushed: blocked.\n"
+        "  A commit holds it, so a later commit that deletes it does not take it out of the push.\n"
+        "  Rotate: revoke the key at the provider (it may already have been copied).\n"
+        "  Remove: rewrite the unpushed commits so none holds it (`git rebase -i`, or\n"
+        "          `git commit --amend` for the last one), then push again.\n"
+        "  Allow:  a test value or a revoked key: `keylint baseline update --history "
+        f"--baseline {baseline}`,\n"
+        f"          label it with `keylint audit {baseline}`, and commit {baseline}.\n"
+    )
 
 
 def _plural(n: int, word: str) -> str:
@@ -90,11 +129,13 @@ def explain(findings: Sequence[Finding], baseline: Path, exists: bool, stream: T
 
 def _report_problems(problems: Sequence[Problem]) -> bool:
     """Print unreadable files (errors) and skipped ones worth a note; True if any was an error."""
+    from keylint.masking import shown_path
+
     for p in problems:
         if p.error:
-            print(f"keylint: error: {p.display}: {p.reason}", file=sys.stderr)
-        elif p.reason != "binary":
-            print(f"keylint: note: {p.display}: {p.reason}", file=sys.stderr)
+            print(f"keylint: error: {shown_path(p.display)}: {p.reason}", file=sys.stderr)
+        elif not p.quiet:
+            print(f"keylint: note: {shown_path(p.display)}: {p.reason}", file=sys.stderr)
     return any(p.error for p in problems)
 
 
@@ -108,15 +149,33 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "[tool.keylint] baseline, else .secrets.baseline when present)")
     parser.add_argument("--config", type=Path, metavar="FILE",
                         help="config file (default: ./pyproject.toml)")
+    parser.add_argument("--pre-push", metavar="REMOTE",
+                        help="run as git's pre-push hook: scan the commits named on standard "
+                             "input (`keylint install-hook --pre-push` writes such a hook)")
     args = parser.parse_args(argv)
     try:
         cfg = config_mod.load(args.config)
         baseline = resolve_baseline(args.baseline, cfg)
-        findings, problems = scan_files(args.filenames, cfg, baseline)
+        from keylint.hooks.prepush import specs_from_env, specs_from_stdin
+
+        if args.pre_push is not None:
+            specs: list[list[str]] | None = specs_from_stdin(sys.stdin.read(), args.pre_push)
+        else:
+            specs = specs_from_env(os.environ)
+        if specs == []:
+            return 0  # a push that only deletes refs sends no commit
+        if specs is not None:
+            findings, problems = scan_push(specs, cfg, baseline)
+        else:
+            findings, problems = scan_files(args.filenames, cfg, baseline)
     except KeylintError as exc:
         print(f"keylint: error: {exc}", file=sys.stderr)
         return 2
     failed = _report_problems(problems)
+    if findings and specs is not None:
+        explain_push(findings, baseline or Path(cfg.baseline or config_mod.DEFAULT_BASELINE),
+                     sys.stdout)
+        return 1
     if findings:
         target = baseline or Path(cfg.baseline or config_mod.DEFAULT_BASELINE)
         explain(findings, target, baseline is not None, sys.stdout)

@@ -134,3 +134,49 @@ def test_installed_hook_blocks_commits_and_all_files_scans_every_file(
                        "--hook-stage", "manual")
     assert audit.returncode == 1, audit.stdout + audit.stderr
     assert "keylint audit (CI gate on the baseline)" in audit.stdout
+
+
+def test_pre_push_stage_scans_the_pushed_commits(repo: Path, hook_repo: Path, tmp_path: Path,
+                                                 pc_env: Mapping[str, str]) -> None:
+    """A key committed and deleted before the push: no file changed, the push is still blocked,
+    for a branch the remote has (pre-commit gives the range) and for a new repository's first
+    push (pre-commit gives no range: the commits no remote-tracking branch holds are scanned)."""
+    rev = git(hook_repo, "rev-parse", "HEAD").stdout.strip()
+    write(repo, ".pre-commit-config.yaml",
+          f"repos:\n- repo: {hook_repo}\n  rev: {rev}\n  hooks:\n  - id: keylint\n")
+    stage(repo, [".pre-commit-config.yaml"])
+    git(repo, "commit", "-q", "--no-verify", "-m", "config")
+    git(repo, "branch", "-M", "main")
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    git(repo, "remote", "add", "origin", str(bare))
+    installed = pre_commit(repo, pc_env, "install", "--hook-type", "pre-push")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+
+    key = fake_key(KEY_RULE, 40)
+    write(repo, "leak.py", openai_line(40))
+    stage(repo, ["leak.py"])
+    git(repo, "commit", "-q", "--no-verify", "-m", "leak")
+    git(repo, "rm", "-q", "leak.py")
+    git(repo, "commit", "-q", "--no-verify", "-m", "unleak")
+
+    def push() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", "push", "origin", "main"], cwd=repo, env=pc_env,
+                              capture_output=True, text=True, check=False)
+
+    first = push()  # a new branch whose first commit is a root commit
+    out = first.stdout + first.stderr
+    assert first.returncode != 0, out
+    assert "leak.py@" in out and key not in out
+
+    git(repo, "reset", "-q", "--hard", "HEAD~2")
+    assert push().returncode == 0  # clean: pushed
+    write(repo, "leak.py", openai_line(40))
+    stage(repo, ["leak.py"])
+    git(repo, "commit", "-q", "--no-verify", "-m", "leak")
+    git(repo, "rm", "-q", "leak.py")
+    git(repo, "commit", "-q", "--no-verify", "-m", "unleak")
+    again = push()  # the remote has the branch: pre-commit gives FROM..TO
+    out = again.stdout + again.stderr
+    assert again.returncode != 0, out
+    assert "leak.py@" in out and key not in out
