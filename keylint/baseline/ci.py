@@ -2,7 +2,9 @@
 
 It fails on a finding the baseline does not record, on an entry labelled a real secret
 (`is_secret: true`), and on an entry nobody audited yet (unless unaudited entries are allowed).
-Stale entries (their secret is gone from the tree) are reported and never fail.
+Stale entries (their secret is gone from the tree) are reported and never fail. A file or
+directory that could not be read fails it too, as an error (exit 2): a gate never passes what
+it could not look at.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from keylint.baseline.build import TreeScan, keylint_types
 from keylint.baseline.compare import compare, is_stale
 from keylint.baseline.model import Baseline, Entry
+from keylint.scanner.files import Problem
 from keylint.scanner.finding import Finding
 
 
@@ -51,17 +54,19 @@ class Verdict:
     unaudited: list[Flagged] = field(default_factory=list)
     stale: list[Flagged] = field(default_factory=list)
     audited: int = 0
+    unreadable: list[Problem] = field(default_factory=list)  # could not be read: not judged
 
     @property
     def failed(self) -> bool:
         """True when CI must fail."""
-        return bool(self.new or self.real or (self.unaudited and not self.allow_unaudited))
+        return bool(self.unreadable or self.new or self.real
+                    or (self.unaudited and not self.allow_unaudited))
 
     def stats(self) -> dict[str, int]:
         """Counts per category."""
         return {"new": len(self.new), "real_secrets": len(self.real),
                 "unaudited": len(self.unaudited), "stale": len(self.stale),
-                "audited_false_positives": self.audited}
+                "audited_false_positives": self.audited, "unreadable": len(self.unreadable)}
 
 
 def evaluate(scan: TreeScan, baseline: Baseline, baseline_path: Path, *,
@@ -69,7 +74,8 @@ def evaluate(scan: TreeScan, baseline: Baseline, baseline_path: Path, *,
     """Judge the scan against the baseline (reads no file but the scanned tree's lines)."""
     cmp = compare(scan.findings, baseline)
     types = keylint_types(scan.rule_ids)
-    verdict = Verdict(str(baseline_path), allow_unaudited, new=list(cmp.new))
+    verdict = Verdict(str(baseline_path), allow_unaudited, new=list(cmp.new),
+                      unreadable=[p for p in scan.problems if p.error])
     for e in baseline.entries:
         found = cmp.claims.get(e.key)
         flagged = Flagged(e, min(found, key=lambda f: abs(f.line - e.line_number))

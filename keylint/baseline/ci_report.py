@@ -7,10 +7,15 @@ from typing import Any
 
 from keylint import __version__
 from keylint.baseline.ci import Flagged, Verdict
+from keylint.masking import redact_text, shown_path
 
 REAL = "labelled a real secret in the baseline: rotate it, remove it, then update the baseline"
 UNAUDITED = "not audited yet: run `keylint audit` and label it"
 STALE = "stale baseline entry: no longer in the tree (`keylint baseline update` drops it)"
+
+
+def _unreadable(v: Verdict) -> str:
+    return f", {len(v.unreadable)} unreadable" if v.unreadable else ""
 
 
 def _where(x: Flagged) -> str:
@@ -25,7 +30,8 @@ def text(v: Verdict) -> str:
     """Human report: one line per problem, then a verdict line."""
     from keylint.report.text import format_finding
 
-    lines = [f"{format_finding(f)} not in the baseline" for f in v.new]
+    lines = [f"keylint: error: {shown_path(p.display)}: {p.reason}" for p in v.unreadable]
+    lines += [f"{format_finding(f)} not in the baseline" for f in v.new]
     lines += [f"{_where(x)}: {x.entry.type}{_shown(x)} {REAL}" for x in v.real]
     level = "note" if v.allow_unaudited else "error"
     lines += [f"{_where(x)}: {x.entry.type}{_shown(x)} {UNAUDITED}"
@@ -35,7 +41,7 @@ def text(v: Verdict) -> str:
     outcome = "FAILED" if v.failed else "passed"
     lines.append(f"keylint audit: {v.baseline}: {s['new']} new, {s['real_secrets']} real, "
                  f"{s['unaudited']} unaudited, {s['stale']} stale, {s['audited_false_positives']} "
-                 f"audited false positives: {outcome}")
+                 f"audited false positives{_unreadable(v)}: {outcome}")
     return "\n".join(lines) + "\n"
 
 
@@ -48,6 +54,7 @@ def document(v: Verdict) -> dict[str, Any]:
         "real_secrets": [x.to_dict() for x in v.real],
         "unaudited": [x.to_dict() for x in v.unaudited],
         "stale": [x.to_dict() for x in v.stale],
+        "unreadable": [{"path": redact_text(p.display), "reason": p.reason} for p in v.unreadable],
         "stats": v.stats(),
     }
 
@@ -81,6 +88,12 @@ def sarif(v: Verdict) -> str:
                         "message": {"text": f"{x.entry.type}{_shown(x)} {message}"},
                         "locations": [{"physicalLocation": location}],
                         "partialFingerprints": {"hashedSecret/v1": x.entry.hashed_secret}})
+    if v.unreadable:  # not a result (no secret there to alert on): the run itself failed
+        doc["runs"][0]["invocations"] = [{"executionSuccessful": False, "toolExecutionNotifications": [
+            {"level": "error", "message": {"text": f"{redact_text(p.display)}: {p.reason}"},
+             "locations": [{"physicalLocation": {
+                 "artifactLocation": sarif_report.artifact_location(redact_text(p.display))}}]}
+            for p in v.unreadable]}]
     return json.dumps(doc, indent=2) + "\n"
 
 
@@ -93,7 +106,9 @@ def github(v: Verdict) -> str:
     """GitHub workflow commands: new findings via keylint.report.github, then the entries."""
     from keylint.report import github as github_report
 
-    out = github_report.render(v.new)
+    out = "".join(f"::error file={_escape(redact_text(p.display), True)},title=keylint::"
+                  f"{_escape(p.reason)}\n" for p in v.unreadable)
+    out += github_report.render(v.new)
     for x, _, message in _entry_results(v):
         line = f",line={x.line}" if x.line else ""
         out += (f"::error file={_escape(x.entry.filename, True)}{line},title=keylint::"

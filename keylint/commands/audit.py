@@ -2,7 +2,8 @@
 
 `--ci` never prompts. It exits 1 when the tree has a secret the baseline does not record, when
 an entry is labelled a real secret, or when an entry is unaudited (unless --allow-unaudited);
-stale entries are reported without failing. Exit 2 for a bad baseline, plugin or config.
+stale entries are reported without failing. Exit 2 for a bad baseline, plugin or config, and
+for any file or directory of the tree that could not be read (named in the report).
 """
 
 from __future__ import annotations
@@ -54,10 +55,14 @@ def run(args: argparse.Namespace) -> int:
 
     baseline = store.load(path)
     scan = build.scan_tree(["."], cfg, args.jobs, path)
-    for p in scan.problems:
-        if p.error:
-            print(f"keylint: error: {p.display}: {p.reason}", file=sys.stderr)
     verdict = ci.evaluate(scan, baseline, path, allow_unaudited=args.allow_unaudited)
+    from keylint.masking import shown_path
+
+    to_terminal = args.format == "text" and not args.output  # else the report holds them too
+    for p in scan.problems:  # errors (in the report as well) and skips the user chose, by name
+        if not p.quiet and not (p.error and to_terminal):
+            level = "error" if p.error else "note"
+            print(f"keylint: {level}: {shown_path(p.display)}: {p.reason}", file=sys.stderr)
     report = ci_report.RENDERERS[args.format](verdict)
     if args.output and args.output.exists() and not args.output.is_file():
         with open(args.output, "w", encoding="utf-8") as f:  # a device or pipe: never replace it
@@ -68,5 +73,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(report)
     if args.output and args.format == "text":
         sys.stderr.write(report.splitlines()[-1] + "\n")
+    if verdict.unreadable:
+        return 2  # not a pass, and not only findings: the user must make the files readable
     return 1 if verdict.failed else 0
 

@@ -7,6 +7,7 @@ import os
 import stat
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -138,3 +139,79 @@ def test_report_to_a_pipe_keeps_the_pipe(tmp_path: Path, audited: Path) -> None:
     assert code == 0
     assert stat.S_ISFIFO(fifo.stat().st_mode)  # written through, not replaced by a file
     assert json.loads(received[0])["passed"] is True
+
+
+def _unreadable(monkeypatch: pytest.MonkeyPatch, name: str, path: Path) -> None:
+    """`os.<name>(path)` fails with EACCES, as for a user who may not read it (root reads
+    everything, and the tests run as root here)."""
+    real = getattr(os, name)
+
+    def fake(p: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.path.abspath(os.fspath(p)) == str(path):
+            raise PermissionError(13, "Permission denied", os.fspath(p))
+        return real(p, *args, **kwargs)
+
+    monkeypatch.setattr(os, name, fake)
+
+
+def _failed_on_unreadable(fmt: str, out: str) -> None:
+    """The report of `fmt` fails the gate and names conf.py as unreadable."""
+    if fmt == "text":
+        assert "keylint: error: conf.py: unreadable: Permission denied\n" in out
+        assert out.endswith("2 audited false positives, 1 unreadable: FAILED\n")
+    elif fmt == "json":
+        report = json.loads(out)
+        assert report["passed"] is False and report["stats"]["unreadable"] == 1
+        assert report["unreadable"] == [{"path": "conf.py", "reason": "unreadable: Permission denied"}]
+    elif fmt == "sarif":
+        (invocation,) = json.loads(out)["runs"][0]["invocations"]
+        assert invocation["executionSuccessful"] is False
+        (note,) = invocation["toolExecutionNotifications"]
+        assert note["level"] == "error" and note["message"]["text"].startswith("conf.py: unreadable")
+        assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "conf.py"
+    else:
+        assert "::error file=conf.py,title=keylint::unreadable: Permission denied\n" in out
+
+
+@pytest.mark.parametrize("fmt", ("text", "json", "sarif", "github"))
+def test_an_unreadable_file_fails_the_gate_in_every_format(
+    tree: Path, audited: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    fmt: str,
+) -> None:
+    _unreadable(monkeypatch, "open", tree / "conf.py")  # its key must not pass unseen
+    code, out = _ci(capsys, "--format", fmt)
+    assert code == 2
+    _failed_on_unreadable(fmt, out)
+
+
+@pytest.mark.parametrize("fmt", ("text", "json"))
+def test_an_unreadable_file_fails_the_gate_in_a_report_file(
+    tree: Path, audited: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    fmt: str,
+) -> None:
+    _unreadable(monkeypatch, "open", tree / "conf.py")
+    capsys.readouterr()
+    assert run("audit", "--ci", "--format", fmt, "--output", "report.out") == 2
+    assert "keylint: error: conf.py: unreadable: Permission denied\n" in capsys.readouterr().err
+    _failed_on_unreadable(fmt, (tree / "report.out").read_text())
+
+
+def test_a_directory_that_cannot_be_listed_fails_the_gate(
+    tree: Path, audited: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tree, "sub/more.py", "x = 1\n")
+    _unreadable(monkeypatch, "scandir", tree / "sub")
+    code, out = _ci(capsys)
+    assert code == 2
+    assert "keylint: error: sub: cannot list this directory: Permission denied\n" in out
+    assert out.endswith(", 1 unreadable: FAILED\n")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_a_file_without_read_permission_fails_the_gate(
+    tree: Path, audited: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tree / "conf.py").chmod(0)
+    code, out = _ci(capsys)
+    assert code == 2
+    assert "keylint: error: conf.py: unreadable: Permission denied\n" in out
