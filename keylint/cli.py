@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from keylint import __version__
-from keylint.errors import KeylintError
+from keylint.errors import KeylintError, crash_message
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("scan", "keylint.commands.scan", "scan files for provider keys and other secrets"),
@@ -52,7 +52,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: exit 0 clean, 1 findings (or files rewritten), 2 usage/config/input error."""
+    """Entry point: exit 0 clean, 1 findings (or files rewritten), 2 usage/config/input error
+    or a crash (one line, never a traceback: CI must tell a crash from a finding)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):  # file names that are not UTF-8 print as they are
         if isinstance(stream, io.TextIOWrapper):
@@ -74,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # pragma: no cover (`keylint ... | head`)
         return 0
+    except Exception as exc:  # a bug: exit 2 as for any error, never 1 (that means findings)
+        _error(crash_message(exc))
+        return 2
 
 
 def _error(message: str) -> None:
