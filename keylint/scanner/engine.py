@@ -19,33 +19,42 @@ def detector_for(rule_ids: tuple[str, ...] | None = None, fast: bool = True) -> 
 
 def scan_bytes(data: bytes, path: str, detector: Detector | None = None) -> list[Finding]:
     """Findings in one buffer, in file order, with 1-based lines and columns."""
+    return [f for f, _, _ in scan_spans(data, path, detector)]
+
+
+def scan_spans(data: bytes, path: str, detector: Detector | None = None, start: int = 0,
+               end: int | None = None) -> list[tuple[Finding, int, int]]:
+    """Findings in `data[start:end]`, each with its byte span in `data`; lines, columns and
+    pragmas are those of the whole buffer (`start` must be a line start)."""
     det = detector or detector_for()
-    matches = det.find(data)
+    matches = det.find(data if start == 0 and end is None else data[start:end])
     if not matches:
         return []
-    findings: list[Finding] = []
+    found: list[tuple[Finding, int, int]] = []
     line, pos = 1, 0
     for m in matches:
-        line += data.count(b"\n", pos, m.start)
-        pos = m.start
-        ls = data.rfind(b"\n", 0, m.start) + 1
-        le = data.find(b"\n", m.start)
+        ms, me = m.start + start, m.end + start
+        line += data.count(b"\n", pos, ms)
+        pos = ms
+        ls = data.rfind(b"\n", 0, ms) + 1
+        le = data.find(b"\n", ms)
         le = len(data) if le < 0 else le
         prev = None
         if ls > 0:
             prev = data[data.rfind(b"\n", 0, ls - 1) + 1: ls - 1]
         if allowed(data[ls:le], prev):
             continue
-        findings.append(_finding(data, path, line, ls, m))
-    return findings
+        found.append((_finding(data, path, line, ls, m, ms, me), ms, me))
+    return found
 
 
-def _finding(data: bytes, path: str, line: int, line_start: int, m: Match) -> Finding:
-    column = len(data[line_start:m.start].decode("utf-8", "replace")) + 1
-    newlines = data.count(b"\n", m.start, m.end)
+def _finding(data: bytes, path: str, line: int, line_start: int, m: Match, start: int,
+             end: int) -> Finding:
+    column = len(data[line_start:start].decode("utf-8", "replace")) + 1
+    newlines = data.count(b"\n", start, end)
     end_line = line + newlines
-    end_ls = data.rfind(b"\n", 0, m.end) + 1 if newlines else line_start
-    end_column = len(data[end_ls:m.end].decode("utf-8", "replace")) + 1
+    end_ls = data.rfind(b"\n", 0, end) + 1 if newlines else line_start
+    end_column = len(data[end_ls:end].decode("utf-8", "replace")) + 1
     return Finding(
         path=path, line=line, column=column, end_line=end_line, end_column=end_column,
         rule_id=m.rule.id, provider=m.rule.provider, secret_type=m.rule.secret_type,

@@ -55,6 +55,9 @@ class Log:
 
     commits: list[Commit] = field(default_factory=list)
     blobs: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    # The version each blob replaced, at its oldest introduction (first parent's side of the
+    # diff): the part they share needs no second scan.
+    before: dict[str, str] = field(default_factory=dict)
     gitlinks: int = 0  # submodule commits recorded (their content lives in another repository)
 
 
@@ -194,7 +197,14 @@ def _record(log: Log, meta: bytes, commit: int, path: str) -> None:
     if mode == b"160000":
         log.gitlinks += 1
     elif mode.startswith(b"100"):  # regular files; symlinks (120000) hold only a path
-        log.blobs.setdefault(blob.decode(), []).append((commit, path))
+        new = blob.decode()
+        log.blobs.setdefault(new, []).append((commit, path))
+        old_mode, old = fields[0], fields[parents + 1]
+        # The stream runs newest first: what the oldest introduction says is what stays.
+        if old_mode.startswith(b"100") and old.strip(b"0"):
+            log.before[new] = old.decode()
+        else:
+            log.before.pop(new, None)
 
 
 @dataclass(frozen=True)

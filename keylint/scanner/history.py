@@ -14,14 +14,14 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from keylint.config import DEFAULT_BASELINE, Config
-from keylint.scanner.engine import detector_for, scan_bytes
+from keylint.scanner.blobscan import Plan, scan_lineages, shards
+from keylint.scanner.engine import detector_for
 from keylint.scanner.files import Problem, display_path
 from keylint.scanner.finding import Finding
-from keylint.scanner.gitlog import Log, Repo, head_blobs, open_repo, read_blobs, read_log, rev_list
-from keylint.scanner.run import ScanResult, to_scan
+from keylint.scanner.gitlog import Log, Repo, head_blobs, open_repo, read_log, rev_list
+from keylint.scanner.run import ScanResult
 from keylint.scanner.workers import fork_map
 
 _PARALLEL_MIN_BLOBS = 200
@@ -37,16 +37,6 @@ class HistoryResult(ScanResult):
     def stats(self) -> dict[str, object]:
         """The summary as data (the JSON `stats` object)."""
         return {"commits_scanned": self.commits_scanned, **super().stats()}
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """What to read: each blob with the name it is scanned under (its oldest path)."""
-
-    repo: Repo
-    names: dict[str, tuple[str, str]]  # blob id -> (display path, `path@commit` for messages)
-    max_size: int
-    rule_ids: tuple[str, ...] | None
 
 
 def describe(specs: Sequence[Sequence[str]]) -> str:
@@ -80,16 +70,28 @@ def scan_history(path: str, specs: Sequence[Sequence[str]], cfg: Config, *, jobs
             f"{len(order)} commits scanned, the older ones are not in this clone: fetch them "
             "(`git fetch --unshallow`, or fetch-depth: 0 in CI) to scan the whole range"))
     names = _names(repo, log, cfg, cwd, skip)
-    plan = _Plan(repo, names, cfg.max_file_size, cfg.rule_ids())
+    plan = Plan(repo, {b: n for b, (n, _) in names.items()},
+                {b: label for b, (_, label) in names.items()}, log.before, cfg.max_file_size,
+                cfg.rule_ids())
     detector_for(plan.rule_ids)  # compiled before any fork
-    blobs = list(names)
+    # Oldest first: a blob's older version (introduced by an ancestor) is scanned before it.
+    order = sorted(names, key=lambda b: -max(c for c, _ in log.blobs[b]))
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
-    shards = [blobs[i::jobs] for i in range(jobs)] if jobs > 1 and len(blobs) >= _PARALLEL_MIN_BLOBS \
-        else [blobs]
+    parts = shards(plan, order, jobs) if jobs > 1 and len(order) >= _PARALLEL_MIN_BLOBS \
+        else [order]
     found: dict[str, list[Finding]] = {}
-    for part in fork_map(lambda shard: _scan_blobs(plan, shard), shards):
-        _merge(part, found, result, names)
-    result.findings = _one_per_secret(repo, log, found, names)
+    held: dict[str, list[str]] = {}
+    for part in fork_map(lambda shard: scan_lineages(plan, shard), parts):
+        for blob, rows in part["found"]:
+            found[blob] = [Finding(*row) for row in rows]
+        for blob, hashes in part["held"]:
+            held[blob] = hashes
+        for blob, reason, error, quiet in part["problems"]:
+            result.problems.append(Problem(plan.labels[blob], reason, error, quiet))
+        result.files_scanned += part["scanned"]
+        result.bytes_scanned += part["bytes"]
+        result.files_skipped += len(part["problems"])
+    result.findings = _one_per_secret(repo, log, found, held, plan.names)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -144,63 +146,30 @@ def _first(log: Log, place: tuple[int, str]) -> tuple[tuple[int, int], str]:
     return (_age(log, place[0]), place[1])
 
 
-def _scan_blobs(plan: _Plan, blobs: list[str]) -> dict[str, Any]:
-    """Scan these blobs (one `git cat-file` process); JSON-able, as a worker returns it."""
-    detector = detector_for(plan.rule_ids)
-    found: list[list[Any]] = []
-    problems: list[list[Any]] = []
-    scanned = nbytes = 0
-    for blob in read_blobs(plan.repo, blobs, plan.max_size):
-        name = plan.names[blob.id][0]
-        if blob.missing:
-            problems.append([blob.id, "not in this clone (a partial or damaged clone?): not "
-                             "scanned; fetch it or use a full clone", True, False])
-            continue
-        if blob.data is None:
-            problems.append([blob.id, f"skipped: {blob.size:,} bytes is over the "
-                             f"{plan.max_size:,}-byte limit (max_file_size)", False, False])
-            continue
-        data, problem = to_scan(blob.data, name)
-        if data is None:
-            problems.append([blob.id, problem.reason if problem else "binary", False, True])
-            continue
-        scanned += 1
-        nbytes += len(data)
-        findings = scan_bytes(data, name, detector)
-        if findings:
-            found.append([blob.id, [dataclasses.astuple(f) for f in findings]])
-    return {"found": found, "problems": problems, "scanned": scanned, "bytes": nbytes}
-
-
-def _merge(part: dict[str, Any], found: dict[str, list[Finding]], result: HistoryResult,
-           names: dict[str, tuple[str, str]]) -> None:
-    for blob, rows in part["found"]:
-        found[blob] = [Finding(*row) for row in rows]
-    for blob, reason, error, quiet in part["problems"]:
-        result.problems.append(Problem(names[blob][1], reason, error, quiet))
-    result.files_scanned += part["scanned"]
-    result.bytes_scanned += part["bytes"]
-    result.files_skipped += len(part["problems"])
-
-
 def _one_per_secret(repo: Repo, log: Log, found: dict[str, list[Finding]],
-                    names: dict[str, tuple[str, str]]) -> list[Finding]:
-    """One finding per secret, at the oldest commit that brought a blob holding it."""
-    holders: dict[str, dict[str, Finding]] = {}  # hashed secret -> blob -> first finding there
+                    held: dict[str, list[str]], names: dict[str, str]) -> list[Finding]:
+    """One finding per secret, at the oldest commit that brought a blob holding it; counts over
+    every blob that holds it (found there, or carried from the version it replaced)."""
+    holders: dict[str, list[str]] = {}
+    for blob, hashes in held.items():
+        for h in hashes:
+            holders.setdefault(h, []).append(blob)
+    first_seen: dict[str, dict[str, Finding]] = {}  # hashed secret -> blob -> first finding
     for blob, findings in found.items():
         for f in findings:
-            holders.setdefault(f.hashed_secret, {}).setdefault(blob, f)
-    head = head_blobs(repo) if holders else set()
+            first_seen.setdefault(f.hashed_secret, {}).setdefault(blob, f)
+    head = head_blobs(repo) if first_seen else set()
     out: list[tuple[tuple[int, int], Finding]] = []
-    for by_blob in holders.values():
-        places = [(c, p) for blob in by_blob for c, p in log.blobs[blob]]
+    for secret, by_blob in first_seen.items():
+        blobs = holders.get(secret, list(by_blob))
+        places = [(c, p) for blob in blobs for c, p in log.blobs[blob]]
         first_blob = min(by_blob, key=lambda b: min(_first(log, cp) for cp in log.blobs[b]))
         commit, _path = min(log.blobs[first_blob], key=lambda cp: _first(log, cp))
         meta = log.commits[commit]
-        f = by_blob[first_blob]
         out.append((_age(log, commit), dataclasses.replace(
-            f, path=names[first_blob][0], commit=meta.sha, author_date=meta.author_date,
-            author=meta.author, commits=len({c for c, _ in places}),
-            paths=len({p for _, p in places}), in_head=any(b in head for b in by_blob))))
+            by_blob[first_blob], path=names[first_blob], commit=meta.sha,
+            author_date=meta.author_date, author=meta.author,
+            commits=len({c for c, _ in places}), paths=len({p for _, p in places}),
+            in_head=any(b in head for b in blobs))))
     out.sort(key=lambda af: (af[0], af[1].path, af[1].line))
     return [f for _, f in out]

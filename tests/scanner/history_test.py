@@ -313,7 +313,7 @@ def test_each_blob_is_read_once(repo: Path, monkeypatch: pytest.MonkeyPatch) -> 
         asked.extend(blobs)
         return real(repo_, blobs, max_size)
 
-    monkeypatch.setattr("keylint.scanner.history.read_blobs", counting)
+    monkeypatch.setattr("keylint.scanner.blobscan.read_blobs", counting)
     [f] = scan(repo)
     assert f.commits == 1
     assert len(asked) == len(set(asked)) == 1 + 1 + 30  # README, stable.py, each changing.py
@@ -360,3 +360,48 @@ def test_git_is_never_asked_to_fetch(repo: Path) -> None:
     env = gitlog._env()
     assert env["GIT_NO_LAZY_FETCH"] == "1" and env["GIT_TERMINAL_PROMPT"] == "0"
     assert subprocess.run(["git", "--version"], env=env, capture_output=True).returncode == 0
+
+
+def test_commits_range_does_not_report_a_key_the_edited_file_already_had(repo: Path) -> None:
+    """A range introduces only what its commits changed: an old key in a file the range edits
+    was already pushed (gitleaks and ggshield scan only added lines for the same reason)."""
+    _, old = line(KEY_RULE, 40)
+    write(repo, "settings.py", "A = 1\n" + old + "".join(f"X{n} = {n}\n" for n in range(20)))
+    base = commit(repo, "old key")
+    write(repo, "settings.py", "A = 2\n" + old + "".join(f"X{n} = {n}\n" for n in range(21)))
+    commit(repo, "edit elsewhere in the file")
+    assert keylint(repo, "scan", "--commits", f"{base}..HEAD").returncode == 0
+    key, new = line(ANTHROPIC, 41)
+    text = (repo / "settings.py").read_text()
+    write(repo, "settings.py", text.replace("X10 = 10\n", "X10 = 10\n" + new))
+    commit(repo, "a new key in the middle")
+    done = keylint(repo, "scan", "--commits", f"{base}..HEAD")
+    assert done.returncode == 1 and "anthropic-api-key" in done.stdout
+    assert KEY_RULE not in done.stdout and key not in done.stdout
+
+
+def test_edit_next_to_a_bare_key_that_gives_it_context_is_found(repo: Path) -> None:
+    """Only the changed lines and the lines around them are scanned again: a provider word added
+    on the line before a bare-shape key turns it into a finding in that commit."""
+    bare = fake_key("mistral-api-key", 42)
+    write(repo, "conf.py", "".join(f"A{n} = {n}\n" for n in range(30)) + f'value = "{bare}"\n'
+          + "".join(f"B{n} = {n}\n" for n in range(30)))
+    commit(repo, "a bare 32-character string, no provider named")
+    assert scan(repo) == []
+    text = (repo / "conf.py").read_text()
+    write(repo, "conf.py", text.replace("A29 = 29\n", "A29 = 29\n# MISTRAL_API_KEY\n"))
+    named = commit(repo, "now it says what it is")
+    [f] = scan(repo)
+    assert (f.rule_id, f.commit, f.line) == ("mistral-api-key", named, 32)
+
+
+def test_a_key_edited_inside_a_pem_block_is_found(repo: Path) -> None:
+    pem = fake_key("private-key", 43)
+    write(repo, "key.pem", "".join(f"# note {n}\n" for n in range(10)) + pem + "\n")
+    commit(repo, "a key")
+    body = pem.splitlines()
+    body[3] = body[3][::-1]  # one line of the body changed: a different key
+    write(repo, "key.pem", "".join(f"# note {n}\n" for n in range(10)) + "\n".join(body) + "\n")
+    changed = commit(repo, "another key")
+    found = sorted((f.commit, f.line) for f in scan(repo))
+    assert len(found) == 2 and (changed, 11) in found
