@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, TypeVar
 
 from keylint.errors import KeylintError
 
 _CHUNK = 1 << 16
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -154,18 +156,23 @@ def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
 _FORMAT = "--format=%x01%H %ct %aI%x00%an"
 
 
-def read_log(repo: Repo, commits: Sequence[str]) -> Log:
+def read_log(repo: Repo, commits: Sequence[str],
+             on_blob: Callable[[Log, str, int, str], None] | None = None) -> Log:
     """What each commit introduced: for every blob, the (commit index, path) pairs that added
-    or changed a file to it. Deletions, symlinks and submodules bring no blob to scan."""
+    or changed a file to it. Deletions, symlinks and submodules bring no blob to scan.
+
+    `commits` are children first (rev-list's order; indexes count in it); git log gets them
+    oldest first, so `on_blob(log, blob, commit, path)` sees every introduction as it streams,
+    a blob's older version always before the blob (the scan starts while git log runs)."""
     proc = subprocess.Popen(
         ["git", "log", "--no-walk=unsorted", "--stdin", "--raw", "-c", "--no-renames",
          "--no-abbrev", "-z", "--no-ext-diff", "--no-textconv", _FORMAT],
         cwd=repo.where, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         env=_env())
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
-    feeder = threading.Thread(target=_feed, args=(proc.stdin, commits), daemon=True)
+    feeder = threading.Thread(target=_feed, args=(proc.stdin, reversed(commits)), daemon=True)
     feeder.start()
-    log = Log()
+    log = Log(commits=[Commit(sha, 0, "", "") for sha in commits])
     index = {sha: i for i, sha in enumerate(commits)}
     tokens = _tokens(proc.stdout)
     current = -1
@@ -175,12 +182,12 @@ def read_log(repo: Repo, commits: Sequence[str]) -> Log:
             sha, ctime, date = os.fsdecode(head[1:]).split(" ", 2)
             author = os.fsdecode(next(tokens, b""))
             current = index[sha]
-            while len(log.commits) <= current:
-                log.commits.append(Commit("", 0, "", ""))
             log.commits[current] = Commit(sha, int(ctime), date, author)
         elif head.startswith(b":") and current >= 0:
             path = os.fsdecode(next(tokens, b""))
-            _record(log, head, current, path)
+            blob = _record(log, head, current, path)
+            if blob is not None and on_blob is not None:
+                on_blob(log, blob, current, path)
     stderr = proc.stderr.read()
     feeder.join()
     if proc.wait() != 0:
@@ -188,23 +195,26 @@ def read_log(repo: Repo, commits: Sequence[str]) -> Log:
     return log
 
 
-def _record(log: Log, meta: bytes, commit: int, path: str) -> None:
+def _record(log: Log, meta: bytes, commit: int, path: str) -> str | None:
+    """Record one line of `--raw` output; the blob it brought, if it is a file's content."""
     parents = len(meta) - len(meta.lstrip(b":"))
     fields = meta[parents:].split()
     mode, blob, status = fields[parents], fields[2 * parents + 1], fields[-1]
     if status.startswith(b"D") or not blob.strip(b"0"):
-        return
+        return None
     if mode == b"160000":
         log.gitlinks += 1
-    elif mode.startswith(b"100"):  # regular files; symlinks (120000) hold only a path
-        new = blob.decode()
-        log.blobs.setdefault(new, []).append((commit, path))
-        old_mode, old = fields[0], fields[parents + 1]
-        # The stream runs newest first: what the oldest introduction says is what stays.
-        if old_mode.startswith(b"100") and old.strip(b"0"):
-            log.before[new] = old.decode()
-        else:
-            log.before.pop(new, None)
+        return None
+    if not mode.startswith(b"100"):  # symlinks (120000) hold only a path
+        return None
+    new = blob.decode()
+    places = log.blobs.setdefault(new, [])
+    places.append((commit, path))
+    old_mode, old = fields[0], fields[parents + 1]
+    # Oldest first: the first introduction says which version a blob replaced.
+    if len(places) == 1 and old_mode.startswith(b"100") and old.strip(b"0"):
+        log.before[new] = old.decode()
+    return new
 
 
 @dataclass(frozen=True)
@@ -217,34 +227,44 @@ class Blob:
     missing: bool = False
 
 
-def read_blobs(repo: Repo, blobs: Sequence[str], max_size: int) -> Iterator[Blob]:
-    """Stream the blobs through one `git cat-file --batch`; one blob in memory at a time.
+def read_blobs(repo: Repo, items: Iterable[tuple[str, T]], max_size: int) -> Iterator[tuple[Blob, T]]:
+    """Stream blobs through one `git cat-file --batch`, one in memory at a time, each with the
+    tag it came with. `items` may be a live stream: a thread hands each id to git as it comes.
     A blob over `max_size` is read past, not kept."""
-    if not blobs:
-        return
     proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo.where, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
-    feeder = threading.Thread(target=_feed, args=(proc.stdin, blobs), daemon=True)
+    asked: queue.SimpleQueue[tuple[str, T] | None] = queue.SimpleQueue()
+
+    def ids() -> Iterator[str]:
+        try:
+            for item in items:
+                asked.put(item)
+                yield item[0]
+        finally:
+            asked.put(None)
+
+    feeder = threading.Thread(target=_feed, args=(proc.stdin, ids()), daemon=True)
     feeder.start()
     out = proc.stdout
     finished = False
     try:
-        for expected in blobs:
+        while (item := asked.get()) is not None:
+            expected, tag = item
             header = out.readline().split()
             if len(header) == 2 and header[1] == b"missing":
-                yield Blob(expected, None, missing=True)
+                yield Blob(expected, None, missing=True), tag
                 continue
             if len(header) != 3:
                 break  # cat-file stopped: its status and message are reported below
             size = int(header[2])
             if size > max_size:
                 _skip(out, size + 1)
-                yield Blob(expected, None, size)
+                yield Blob(expected, None, size), tag
                 continue
             data = out.read(size)
             out.read(1)  # the newline after each object
-            yield Blob(expected, data, size)
+            yield Blob(expected, data, size), tag
         else:
             finished = True
     finally:
@@ -252,7 +272,8 @@ def read_blobs(repo: Repo, blobs: Sequence[str], max_size: int) -> Iterator[Blob
             proc.kill()
         stderr = proc.stderr.read()
         out.close()
-        feeder.join()
+        if finished:
+            feeder.join()
         status = proc.wait()
     if status != 0 or not finished:
         raise KeylintError(f"{repo.where}: git cat-file failed: {_last_line(stderr)}")

@@ -12,19 +12,20 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from keylint.config import DEFAULT_BASELINE, Config
-from keylint.scanner.blobscan import Plan, scan_lineages, shards
+from keylint.scanner.blobscan import Task, scan_tasks
 from keylint.scanner.engine import detector_for
 from keylint.scanner.files import Problem, display_path
 from keylint.scanner.finding import Finding
 from keylint.scanner.gitlog import Log, Repo, head_blobs, open_repo, read_log, rev_list
 from keylint.scanner.run import ScanResult
-from keylint.scanner.workers import fork_map
+from keylint.scanner.workers import StreamPool
 
-_PARALLEL_MIN_BLOBS = 200
+_PARALLEL_MIN_COMMITS = 100
 ALL_REFS = ("--all",)
 
 
@@ -61,7 +62,6 @@ def scan_history(path: str, specs: Sequence[Sequence[str]], cfg: Config, *, jobs
                                        "nothing to scan", error=False))
         return result
     order = list(commits)
-    log = read_log(repo, order)
     result.commits_scanned = len(order)
     boundary = [c for c in order if c in repo.shallow]
     if boundary:
@@ -69,29 +69,53 @@ def scan_history(path: str, specs: Sequence[Sequence[str]], cfg: Config, *, jobs
             _repo_name(repo, cwd), f"shallow clone: the history stops at {boundary[0][:7]}; "
             f"{len(order)} commits scanned, the older ones are not in this clone: fetch them "
             "(`git fetch --unshallow`, or fetch-depth: 0 in CI) to scan the whole range"))
-    names = _names(repo, log, cfg, cwd, skip)
-    plan = Plan(repo, {b: n for b, (n, _) in names.items()},
-                {b: label for b, (_, label) in names.items()}, log.before, cfg.max_file_size,
-                cfg.rule_ids())
-    detector_for(plan.rule_ids)  # compiled before any fork
-    # Oldest first: a blob's older version (introduced by an ancestor) is scanned before it.
-    order = sorted(names, key=lambda b: -max(c for c, _ in log.blobs[b]))
+    names = _Names(repo, cfg, cwd, skip)
+    rule_ids = cfg.rule_ids()
+    detector_for(rule_ids)  # compiled before any fork
+
+    def work(tasks: Iterable[list[object]]) -> object:
+        return scan_tasks(repo, (Task(*t) for t in tasks), cfg.max_file_size,  # type: ignore[arg-type]
+                          rule_ids)
+
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
-    parts = shards(plan, order, jobs) if jobs > 1 and len(order) >= _PARALLEL_MIN_BLOBS \
-        else [order]
+    pool = StreamPool(jobs, work) if jobs > 1 and len(order) >= _PARALLEL_MIN_COMMITS else None
+    tasks: list[list[object]] = []
+
+    def dispatch(log: Log, blob: str, commit: int, path: str) -> None:
+        """Hand each blob to a worker as git log first shows it (the versions of one file go to
+        the same worker, which then has the old one at hand)."""
+        name = names.shown(path)
+        if name is None or blob in names.blobs:
+            return
+        names.blobs[blob] = name
+        before = log.before.get(blob)
+        task: list[object] = [blob, before, before is not None and before not in names.blobs,
+                              name, f"{name}@{log.commits[commit].sha[:7]}"]
+        if pool is None:
+            tasks.append(task)
+        else:
+            pool.send(zlib.crc32(os.fsencode(path)) % jobs, task)
+
+    try:
+        log = read_log(repo, order, dispatch)
+    finally:
+        parts = pool.finish() if pool is not None else [work(tasks)]
     found: dict[str, list[Finding]] = {}
     held: dict[str, list[str]] = {}
-    for part in fork_map(lambda shard: scan_lineages(plan, shard), parts):
+    for part in parts:
+        assert isinstance(part, dict)
         for blob, rows in part["found"]:
             found[blob] = [Finding(*row) for row in rows]
         for blob, hashes in part["held"]:
             held[blob] = hashes
-        for blob, reason, error, quiet in part["problems"]:
-            result.problems.append(Problem(plan.labels[blob], reason, error, quiet))
+        for label, reason, error, quiet in part["problems"]:
+            result.problems.append(Problem(label, reason, error, quiet))
         result.files_scanned += part["scanned"]
         result.bytes_scanned += part["bytes"]
         result.files_skipped += len(part["problems"])
-    result.findings = _one_per_secret(repo, log, found, held, plan.names)
+    for places in log.blobs.values():  # what an excluded path brought does not count
+        places[:] = [(c, p) for c, p in places if names.shown(p) is not None]
+    result.findings = _one_per_secret(repo, log, found, held, names.blobs)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -100,40 +124,32 @@ def _repo_name(repo: Repo, cwd: str) -> str:
     return display_path(repo.where, cwd)
 
 
-def _names(repo: Repo, log: Log, cfg: Config, cwd: str,
-           skip: Sequence[str]) -> dict[str, tuple[str, str]]:
-    """Each blob to scan and the display path of the oldest place it entered; a blob whose every
-    path is excluded (or is the baseline) is dropped, and so are those paths."""
-    excluded = None
-    if cfg.exclude:
-        import pathspec
+class _Names:
+    """How each path is shown, or None when it is excluded (or is the baseline)."""
 
-        excluded = pathspec.GitIgnoreSpec.from_lines(cfg.exclude)
-    skipped = {os.path.abspath(os.path.join(cwd, s))
-               for s in (*skip, cfg.baseline or DEFAULT_BASELINE, DEFAULT_BASELINE)}
-    verdict: dict[str, str | None] = {}
+    def __init__(self, repo: Repo, cfg: Config, cwd: str, skip: Sequence[str]) -> None:
+        self._excluded = None
+        if cfg.exclude:
+            import pathspec
 
-    def shown(rel: str) -> str | None:
-        if rel not in verdict:
-            full = os.path.join(repo.top, rel) if repo.top else None
-            name = display_path(full, cwd) if full else rel
-            out = excluded is not None and (excluded.match_file(name) or excluded.match_file(rel))
-            if full is not None and os.path.abspath(full) in skipped:
+            self._excluded = pathspec.GitIgnoreSpec.from_lines(cfg.exclude)
+        self._skipped = {os.path.abspath(os.path.join(cwd, s))
+                         for s in (*skip, cfg.baseline or DEFAULT_BASELINE, DEFAULT_BASELINE)}
+        self._repo, self._cwd = repo, cwd
+        self._verdict: dict[str, str | None] = {}
+        self.blobs: dict[str, str] = {}  # blob -> display path where it was first scanned
+
+    def shown(self, rel: str) -> str | None:
+        """The display path of `rel` (a path from the repository root), None when excluded."""
+        if rel not in self._verdict:
+            full = os.path.join(self._repo.top, rel) if self._repo.top else None
+            name = display_path(full, self._cwd) if full else rel
+            ex = self._excluded
+            out = ex is not None and (ex.match_file(name) or ex.match_file(rel))
+            if full is not None and os.path.abspath(full) in self._skipped:
                 out = True
-            verdict[rel] = None if out else name
-        return verdict[rel]
-
-    names: dict[str, tuple[str, str]] = {}
-    for blob, places in log.blobs.items():
-        kept = [(c, p) for c, p in places if shown(p) is not None]
-        if len(kept) != len(places):
-            places[:] = kept
-        if kept:
-            c, p = min(kept, key=lambda cp: _first(log, cp))
-            name = shown(p)
-            assert name is not None
-            names[blob] = (name, f"{name}@{log.commits[c].sha[:7]}")
-    return names
+            self._verdict[rel] = None if out else name
+        return self._verdict[rel]
 
 
 def _age(log: Log, commit: int) -> tuple[int, int]:

@@ -1,45 +1,76 @@
-"""Spread work over processes: fork one child per shard after the first, which this process does.
+"""Forked workers fed while the work is still being found (a history scan starts before git log
+ends). Each worker reads JSON lines from its pipe and sends one JSON result back when the pipe
+closes; one whose result does not arrive is redone in this process from the tasks it was sent.
 
-fork() and a pipe per child are cheaper than a pool (no start-up, no pickling of the work): the
-children inherit the compiled detector and any state built before the fork. A child sends its
-result as JSON over its private pipe; a child that dies before finishing is redone here.
+fork() and pipes are cheaper than a pool (no start-up, no pickling): the children inherit the
+compiled detector. Only JSON crosses the pipes (strings with surrogate escapes included).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
 
-T = TypeVar("T")
+Work = Callable[[Iterable[Any]], Any]
 
 
-def fork_map(work: Callable[[T], Any], shards: Sequence[T]) -> list[Any]:
-    """`[work(s) for s in shards]`, the shards after the first in forked children.
-    `work` must return JSON-able data (strings may hold surrogate escapes)."""
-    if len(shards) < 2 or not hasattr(os, "fork"):  # pragma: no cover (windows)
-        return [work(s) for s in shards]
-    children = []
-    for shard in shards[1:]:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover (runs in the child; its output is checked by the parent)
-            os.close(read_end)
+def _lines(stream: IO[str]) -> Iterator[Any]:
+    for line in stream:
+        yield json.loads(line)
+
+
+class StreamPool:
+    """`n` forked workers, each running `work` over the tasks sent to it."""
+
+    def __init__(self, n: int, work: Work) -> None:
+        self._work = work
+        self._inputs: list[IO[str]] = []
+        self._results: list[tuple[int, int]] = []  # (pid, read end)
+        self._sent: list[list[Any]] = []
+        for _ in range(n):
+            task_r, task_w = os.pipe()
+            result_r, result_w = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover (runs in the child; its output is checked by the parent)
+                try:
+                    os.close(task_w)
+                    os.close(result_r)
+                    for stream in self._inputs:  # the pipes of the workers forked before this one
+                        stream.close()
+                    for _, fd in self._results:
+                        os.close(fd)
+                    with os.fdopen(task_r, "r", encoding="ascii") as tasks, \
+                            os.fdopen(result_w, "w", encoding="ascii") as out:
+                        json.dump(work(_lines(tasks)), out)
+                finally:
+                    os._exit(0)
+            os.close(task_r)
+            os.close(result_w)
+            self._inputs.append(os.fdopen(task_w, "w", encoding="ascii"))
+            self._results.append((pid, result_r))
+            self._sent.append([])
+
+    def send(self, worker: int, task: Any) -> None:
+        """Hand `task` (JSON-able) to a worker."""
+        self._sent[worker].append(task)
+        with contextlib.suppress(BrokenPipeError):  # a dead worker's share is redone in finish()
+            self._inputs[worker].write(json.dumps(task) + "\n")
+
+    def finish(self) -> list[Any]:
+        """Close the inputs and gather every worker's result."""
+        for stream in self._inputs:
+            with contextlib.suppress(BrokenPipeError):
+                stream.close()
+        results = []
+        for (pid, fd), sent in zip(self._results, self._sent, strict=True):
+            with os.fdopen(fd, "r", encoding="ascii") as inp:
+                payload = inp.read()
+            os.waitpid(pid, 0)
             try:
-                with os.fdopen(write_end, "w", encoding="utf-8", errors="surrogateescape") as out:
-                    json.dump(work(shard), out)
-            finally:
-                os._exit(0)
-        os.close(write_end)
-        children.append((pid, read_end, shard))
-    results = [work(shards[0])]
-    for pid, read_end, shard in children:
-        with os.fdopen(read_end, "r", encoding="utf-8", errors="surrogateescape") as inp:
-            payload = inp.read()
-        os.waitpid(pid, 0)
-        try:
-            results.append(json.loads(payload))
-        except ValueError:  # the child died before it finished: do its share here
-            results.append(work(shard))
-    return results
+                results.append(json.loads(payload))
+            except ValueError:  # the worker died before it finished: do its share here
+                results.append(self._work(sent))
+        return results

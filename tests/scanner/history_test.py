@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import subprocess
 from pathlib import Path
@@ -287,16 +288,74 @@ def test_no_output_format_holds_the_raw_key(repo: Path, fmt: str) -> None:
         assert len(re.findall(r"^::error file=", done.stdout, re.M)) == 3
 
 
-def test_parallel_scan_finds_the_same_as_one_process(repo: Path) -> None:
+def test_parallel_scan_finds_the_same_as_one_process(repo: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("keylint.scanner.history._PARALLEL_MIN_COMMITS", 1)
     _, text = line(KEY_RULE, 30)
     for i in range(250):
         write(repo, f"pkg/mod{i}.py", f"VALUE = {i}\n" + (text if i % 50 == 7 else ""))
     commit(repo, "many files")
+    for i in range(0, 250, 25):
+        write(repo, f"pkg/mod{i}.py", f"VALUE = -{i}\n")
+        commit(repo, f"edit {i}")
     one = scan_history(str(repo), [["--all"]], Config(), jobs=1, cwd=str(repo))
     two = scan_history(str(repo), [["--all"]], Config(), jobs=2, cwd=str(repo))
-    assert one.files_scanned == two.files_scanned == 251
+    assert one.files_scanned == two.files_scanned == 261
     assert [(f.path, f.commits, f.paths) for f in one.findings] == \
         [(f.path, f.commits, f.paths) for f in two.findings] == [("pkg/mod107.py", 1, 5)]
+
+
+def _random_history(repo: Path, seed: int) -> None:
+    """Commits on two branches that add, move, edit around and delete keys in a few files."""
+    rng = random.Random(seed)
+    files = [f"f{i}.py" for i in range(4)]
+    keys = [line(rule, seed * 100 + n)[1] for n, rule in enumerate([KEY_RULE, ANTHROPIC] * 4)]
+    content = {f: [f"x{n} = {n}\n" for n in range(12)] for f in files}
+    for step in range(40):
+        if step == 20:
+            git(repo, "checkout", "-q", "-b", "side")
+        if step == 30:
+            git(repo, "checkout", "-q", "main")
+        f = rng.choice(files)
+        lines = content[f]
+        action = rng.random()
+        at = rng.randrange(len(lines) + 1)
+        if action < 0.3:
+            lines.insert(at, rng.choice(keys))
+        elif action < 0.6 and lines:
+            del lines[min(at, len(lines) - 1)]
+        else:
+            lines.insert(at, f"y{step} = {step}\n")
+        write(repo, f, "".join(lines))
+        commit(repo, f"step {step}")
+    git(repo, "merge", "-q", "--no-edit", "-X", "ours", "side", check=False)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_scanning_changes_finds_what_scanning_every_blob_whole_finds(
+        repo: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The changed-part scan loses nothing: every secret in any reachable blob is found, and
+    each blob's held secrets give the same 'still in HEAD' as a whole scan of HEAD."""
+    from keylint.scanner.engine import scan_bytes
+
+    _random_history(repo, seed)
+    listed = git(repo, "rev-list", "--objects", "--all").stdout.split("\n")
+    expected: set[str] = set()
+    for row in listed:
+        parts = row.split(" ", 1)
+        if len(parts) == 2 and git(repo, "cat-file", "-t", parts[0]).stdout.strip() == "blob":
+            data = subprocess.run(["git", "cat-file", "blob", parts[0]], cwd=repo,
+                                  capture_output=True, check=True).stdout
+            expected |= {f.hashed_secret for f in scan_bytes(data, parts[1])}
+    at_head = {f.hashed_secret for f in
+               scan_history(str(repo), [["HEAD"]], Config(), cwd=str(repo)).findings if f.in_head}
+    tree = {f.hashed_secret for p in repo.glob("*.py")
+            for f in scan_bytes(p.read_bytes(), p.name)}
+    assert at_head == tree
+    monkeypatch.setattr("keylint.scanner.history._PARALLEL_MIN_COMMITS", 1)
+    for jobs in (1, 2):
+        found = scan_history(str(repo), [["--all"]], Config(), jobs=jobs, cwd=str(repo)).findings
+        assert {f.hashed_secret for f in found} == expected
 
 
 def test_each_blob_is_read_once(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -309,9 +368,12 @@ def test_each_blob_is_read_once(repo: Path, monkeypatch: pytest.MonkeyPatch) -> 
     asked: list[str] = []
     real = gitlog.read_blobs
 
-    def counting(repo_: gitlog.Repo, blobs: list[str], max_size: int):  # type: ignore[no-untyped-def]
-        asked.extend(blobs)
-        return real(repo_, blobs, max_size)
+    def counting(repo_: gitlog.Repo, items, max_size: int):  # type: ignore[no-untyped-def]
+        def recorded():  # type: ignore[no-untyped-def]
+            for item in items:
+                asked.append(item[0])
+                yield item
+        return real(repo_, recorded(), max_size)
 
     monkeypatch.setattr("keylint.scanner.blobscan.read_blobs", counting)
     [f] = scan(repo)
