@@ -153,31 +153,45 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="run as git's pre-push hook: scan the commits named on standard "
                              "input (`keylint install-hook --pre-push` writes such a hook)")
     args = parser.parse_args(argv)
-    try:
-        cfg = config_mod.load(args.config)
-        baseline = resolve_baseline(args.baseline, cfg)
-        from keylint.hooks.prepush import specs_from_env, specs_from_stdin
+    from keylint.masking import redact_text
 
-        if args.pre_push is not None:
-            specs: list[list[str]] | None = specs_from_stdin(sys.stdin.read(), args.pre_push)
-        else:
-            specs = specs_from_env(os.environ)
-        if specs == []:
-            return 0  # a push that only deletes refs sends no commit
-        if specs is not None:
-            findings, problems = scan_push(specs, cfg, baseline)
-        else:
-            findings, problems = scan_files(args.filenames, cfg, baseline)
+    try:
+        return _run(args)
     except KeylintError as exc:
-        print(f"keylint: error: {exc}", file=sys.stderr)
+        print(f"keylint: error: {redact_text(str(exc))}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a file that vanished or could not be written while reporting
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"keylint: error: {redact_text(where)}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: one line, exit 2 (1 would read as "findings")
+        from keylint.errors import crash_message
+
+        print(f"keylint: error: {crash_message(exc)}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    cfg = config_mod.load(args.config)
+    baseline = resolve_baseline(args.baseline, cfg)
+    from keylint.hooks.prepush import specs_from_env, specs_from_stdin
+
+    if args.pre_push is not None:
+        specs: list[list[str]] | None = specs_from_stdin(sys.stdin.read(), args.pre_push)
+    else:
+        specs = specs_from_env(os.environ)
+    if specs == []:
+        return 0  # a push that only deletes refs sends no commit
+    if specs is not None:
+        findings, problems = scan_push(specs, cfg, baseline)
+    else:
+        findings, problems = scan_files(args.filenames, cfg, baseline)
     failed = _report_problems(problems)
+    target = baseline or Path(cfg.baseline or config_mod.DEFAULT_BASELINE)
     if findings and specs is not None:
-        explain_push(findings, baseline or Path(cfg.baseline or config_mod.DEFAULT_BASELINE),
-                     sys.stdout)
+        explain_push(findings, target, sys.stdout)
         return 1
     if findings:
-        target = baseline or Path(cfg.baseline or config_mod.DEFAULT_BASELINE)
         explain(findings, target, baseline is not None, sys.stdout)
         return 1
     return 2 if failed else 0

@@ -155,3 +155,20 @@ def test_corrupt_baseline_exits_2(work: Path, capsys: pytest.CaptureFixture[str]
     write(work, "app.py", text)
     assert main(["app.py"]) == 2
     assert ".secrets.baseline" in capsys.readouterr().err
+
+
+def test_a_crash_in_the_hook_exits_2_with_one_line(repo: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """1 means findings to pre-commit users; a bug must not look like one, nor print a trace."""
+    from keylint.hooks import precommit
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ValueError("unexpected")
+
+    monkeypatch.chdir(repo)
+    monkeypatch.setattr(precommit, "scan_files", broken)
+    write(repo, "a.py", "x = 1\n")
+    assert precommit.main(["a.py"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error (ValueError: unexpected)" in err
