@@ -113,6 +113,10 @@ def scan_history(path: str, specs: Sequence[Sequence[str]], cfg: Config, *, jobs
         result.files_scanned += part["scanned"]
         result.bytes_scanned += part["bytes"]
         result.files_skipped += len(part["problems"])
+    if log.gitlinks:
+        result.problems.append(Problem(
+            _repo_name(repo, cwd), f"{log.gitlinks} submodule commit(s) recorded: their content "
+            "lives in the submodules' own repositories; scan those with --history", error=False))
     for places in log.blobs.values():  # what an excluded path brought does not count
         places[:] = [(c, p) for c, p in places if names.shown(p) is not None]
     result.findings = _one_per_secret(repo, log, found, held, names.blobs)

@@ -467,3 +467,16 @@ def test_a_key_edited_inside_a_pem_block_is_found(repo: Path) -> None:
     changed = commit(repo, "another key")
     found = sorted((f.commit, f.line) for f in scan(repo))
     assert len(found) == 2 and (changed, 11) in found
+
+
+def test_a_submodule_commit_is_noted_not_scanned(repo: Path, tmp_path: Path) -> None:
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    git(sub, "init", "-q")
+    write(sub, "lib.py", "x = 1\n")
+    commit(sub, "sub")
+    git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub), "vendor/sub")
+    commit(repo, "a submodule")
+    done = keylint(repo, "scan", "--history")
+    assert done.returncode == 0, done.stderr
+    assert "1 submodule commit(s) recorded" in done.stderr
