@@ -102,6 +102,8 @@ def change(old: bytes, new: bytes) -> Change:
     suffix = _common_suffix(old, new, limit - prefix)
     start = _line_start(new, prefix, CONTEXT)
     end = _line_end(new, max(prefix, len(new) - suffix), CONTEXT)
+    if b"-----BEGIN" not in new:
+        return Change(start, end, prefix, suffix, len(new) - len(old))
     # Inside a PEM block: scan all of it (its body lines alone are no finding).
     begin = new.rfind(b"-----BEGIN", max(0, start - _PEM_REACH), start)
     if begin >= 0 and new.find(b"-----END", begin, start) < 0:
