@@ -104,16 +104,21 @@ def _fix_file(target: Target, data: bytes, opts: FixOptions, picker: NamePicker,
         exported=lambda name: repo.exported(name, target.open_path), detector=detector,
         read_by_name=lambda: repo.read_by_name(target.open_path),
     )
-    if is_notebook:
-        fix = fix_notebook(data, ctx, picker, only)
-    elif display.endswith(PYTHON_SUFFIXES):
-        fork = picker.fork()
-        fix = fix_source(data, findings, ctx, fork)
-        if fix.error is None and fix.changes:
-            picker.adopt(fork)
-    else:
-        fix = SourceFix(data, skips=[Skip(f, ctx.where(f), report.manual_fix(display, f))
-                                     for f in findings])
+    fork = picker.fork()
+    try:
+        if is_notebook:
+            fix = fix_notebook(data, ctx, fork, only)
+        elif display.endswith(PYTHON_SUFFIXES):
+            fix = fix_source(data, findings, ctx, fork)
+        else:
+            fix = SourceFix(data, skips=[Skip(f, ctx.where(f), report.manual_fix(display, f))
+                                         for f in findings])
+    except Exception as exc:  # a bug in one file's rewrite: leave it, fix the others, exit 2
+        reason = f"internal error ({type(exc).__name__}); file left untouched; please report it"
+        fix = SourceFix(data, skips=[Skip(f, ctx.where(f), reason, True) for f in findings],
+                        error=reason)
+    if fix.error is None and fix.changes:
+        picker.adopt(fork)
     return FileResult(target, data, fix, findings)
 
 

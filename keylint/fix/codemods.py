@@ -470,6 +470,9 @@ class _Planner(cst.CSTVisitor):
             spans, pieces, values, whole = [(0, len(body))], ["", ""], [whole_value], True
         if fstring and whole and owner is not None and len(getattr(owner, "parts", ())) == 1:
             node, fstring = owner, False  # `f"<key>"`: the whole f-string is the key
+        # `f"{a}<key>"`: the text part is all key, but the literal is more than the key, so it
+        # stays an f-string with the lookup as one more field (never a bare lookup in its place).
+        whole = whole and not fstring
         reason = self._refusal(ctx, whole, is_bytes, fstring, prefix, pieces, values)
         if reason:
             for k in keys:

@@ -146,6 +146,22 @@ FIX_CASES = (
         'import os\n\nKEY = os.environ["OPENAI_API_KEY"]\n',
         id="f-string without fields that is the key"),
     pytest.param(
+        'x = f"{a}<openai>"\n',
+        'import os\n\nx = f"{a}{os.environ[\'OPENAI_API_KEY\']}"\n',
+        id="f-string: the key right after a field"),
+    pytest.param(
+        "x = f'<openai>{a!r}'\n",
+        'import os\n\nx = f\'{os.environ["OPENAI_API_KEY"]}{a!r}\'\n',
+        id="f-string: the key right before a field"),
+    pytest.param(
+        'MY_OPENAI_KEY = rf"{a}<openai>{b:>3}"\n',
+        'import os\n\nMY_OPENAI_KEY = rf"{a}{os.environ[\'OPENAI_API_KEY\']}{b:>3}"\n',
+        id="f-string: the key between fields is not named after the target"),
+    pytest.param(
+        'x = f"""<pem>{a}"""\n',
+        'import os\n\nx = f"""{os.environ[\'PRIVATE_KEY\']}{a}"""\n',
+        id="f-string: a multi-line key before a field"),
+    pytest.param(
         'KEY = u"<openai>" + "-suffix"\n',
         'import os\n\nKEY = os.environ["OPENAI_API_KEY"] + "-suffix"\n',
         id="u prefix, literal is the key"),

@@ -119,6 +119,39 @@ def test_syntax_error_is_exit_2_and_untouched(repo: Path,
     assert 'os.environ["OPENAI_API_KEY"]' in (repo / "app.py").read_text()  # others still fixed
 
 
+def test_fstring_key_next_to_a_field_is_fixed_with_the_other_files(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "banner.py").write_text(fill('user = "me"\nAUTH = f"{user}<anthropic>"\n'))
+    assert main(["fix"]) == 1
+    _out(capsys)
+    assert (repo / "banner.py").read_text() == (
+        "import os\n\nuser = \"me\"\nAUTH = f\"{user}{os.environ['ANTHROPIC_API_KEY']}\"\n")
+    assert 'os.environ["OPENAI_API_KEY"]' in (repo / "app.py").read_text()
+    assert dotenv.read(repo / ".env") == {"OPENAI_API_KEY": K, "ANTHROPIC_API_KEY": A}
+
+
+def test_a_crash_in_one_file_is_exit_2_and_the_others_are_fixed(
+        repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from keylint.fix import api
+
+    real = api.fix_source
+    (repo / "bad.py").write_text(fill('ANTHROPIC_API_KEY = "<anthropic>"\n'))
+
+    def crash_on_bad(data: bytes, findings: object, ctx: object, names: object) -> object:
+        if b"ANTHROPIC" in data:
+            raise AssertionError(A)  # a bug whose message holds the key
+        return real(data, findings, ctx, names)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "fix_source", crash_on_bad)
+    assert main(["fix"]) == 2
+    out, _ = _out(capsys)
+    assert (repo / "bad.py").read_text() == fill('ANTHROPIC_API_KEY = "<anthropic>"\n')
+    assert f"bad.py:1:22: Anthropic API Key {A[:7]}***...{A[-4:]}: not fixed: internal error " \
+        "(AssertionError); file left untouched; please report it" in out
+    assert 'os.environ["OPENAI_API_KEY"]' in (repo / "app.py").read_text()
+    assert dotenv.read(repo / ".env") == {"OPENAI_API_KEY": K}
+
+
 def test_env_file_failure_leaves_sources_untouched(repo: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     (repo / "afile").write_text("")
