@@ -72,9 +72,16 @@ def run(args: argparse.Namespace) -> int:
     url = plugins.shim_url(path)
     scanner = build.scan_with_history if args.history else build.scan_tree
     scan = scanner(args.paths or ["."], cfg, args.jobs, path)
-    for p in scan.problems:
-        if p.error:
-            print(f"keylint: error: {p.display}: {p.reason}", file=sys.stderr)
+    from keylint.masking import shown_path
+
+    unread = [p for p in scan.problems if p.error]
+    for p in unread:
+        print(f"keylint: error: {shown_path(p.display)}: {p.reason}", file=sys.stderr)
+    if unread:
+        # What could not be read would look gone: its entries (and their audit labels) dropped.
+        print(f"keylint: {path}: not written: {len(unread)} path(s) could not be read",
+              file=sys.stderr)
+        return 2
     fresh = args.action == "create"
     if fresh:
         path.parent.mkdir(parents=True, exist_ok=True)

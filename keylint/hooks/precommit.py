@@ -93,18 +93,21 @@ def _plural(n: int, word: str) -> str:
 
 
 def remedy(f: Finding) -> str:
-    """What to do about one finding, by the kind of file it is in."""
+    """What to do about one finding, by the kind of file it is in (a key in its name masked)."""
+    from keylint.masking import shown_path
+
     name = f.path.rsplit("/", 1)[-1]
+    path = shown_path(f.path)
     if name == ".env" or name.startswith(".env.") or name.endswith(".env"):
-        return (f"keep {f.path} out of git: list it in .gitignore, then "
-                f"`git rm --cached {f.path}`")
+        return (f"keep {path} out of git: list it in .gitignore, then "
+                f"`git rm --cached {path}`")
     if name.endswith((".py", ".pyi")):
-        return f"move it to .env: keylint fix {f.path}"
+        return f"move it to .env: keylint fix {path}"
     from keylint.rules import RULES_BY_ID
 
     rule = RULES_BY_ID.get(f.rule_id)
     var = rule.env_var if rule is not None and rule.env_var else "an environment variable"
-    return f"read it from the environment ({var}) instead of {f.path}"
+    return f"read it from the environment ({var}) instead of {path}"
 
 
 def explain(findings: Sequence[Finding], baseline: Path, exists: bool, stream: TextIO) -> None:

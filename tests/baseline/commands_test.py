@@ -189,3 +189,32 @@ def test_a_renamed_file_keeps_its_labels(tree: Path) -> None:
     got = {(e["filename"], e["type"]): e.get("is_secret") for e in entries(path)}
     assert got[("src/main.py", "OpenAI Project Key")] is False
     assert ("src/app.py", "OpenAI Project Key") not in got
+
+
+@pytest.mark.parametrize("action", ["create", "update"])
+def test_a_path_that_cannot_be_read_leaves_the_baseline_untouched(
+        tree: Path, action: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An unreadable directory looks like deleted files: update would drop their entries and
+    audit labels, create would record an incomplete baseline. Neither is written; exit 2."""
+    from keylint.baseline import build
+    from keylint.scanner.files import Problem
+
+    _sample(tree)
+    assert run("baseline", "create") == 0
+    label(tree / ".secrets.baseline", "src/app.py", True)
+    before = (tree / ".secrets.baseline").read_bytes()
+    real = build.scan_tree
+
+    def unreadable(*args: Any, **kwargs: Any) -> build.TreeScan:
+        scan = real(*args, **kwargs)
+        scan.findings = [f for f in scan.findings if not f.path.startswith("src/")]
+        scan.problems.append(Problem("src", "cannot list this directory: Permission denied"))
+        return scan
+
+    monkeypatch.setattr(build, "scan_tree", unreadable)
+    args = ["baseline", action] + (["--force"] if action == "create" else [])
+    assert run(*args) == 2
+    assert (tree / ".secrets.baseline").read_bytes() == before
+    err = capsys.readouterr().err
+    assert "keylint: error: src: cannot list this directory" in err and "not written" in err

@@ -172,3 +172,15 @@ def test_a_crash_in_the_hook_exits_2_with_one_line(repo: Path,
     assert precommit.main(["a.py"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "internal error (ValueError: unexpected)" in err
+
+
+def test_a_key_in_a_file_name_is_masked_in_the_remedy_line(repo: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(repo)
+    key = fake_key(KEY_RULE, 77)
+    for name in (f"{key}.py", f"{key}.env", f"{key}.yaml"):
+        write(repo, name, openai_line(78))
+        assert main([name]) == 1
+        out = capsys.readouterr()
+        assert "    -> " in out.out and key not in out.out + out.err
