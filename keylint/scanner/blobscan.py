@@ -28,6 +28,7 @@ from keylint.scanner.run import to_scan
 
 Held = list[tuple[str, int, int]]  # (hashed secret, start, end) in the scanned text
 _BUDGET = 32 << 20  # bytes of old versions a worker keeps
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ def scan_tasks(repo: Repo, tasks: Iterable[Task], max_size: int,
             yield task.blob, (False, task)
 
     kept = _Kept()
-    out: dict[str, Any] = {"found": [], "held": [], "problems": [], "scanned": 0, "bytes": 0}
+    out: dict[str, Any] = {"found": [], "held": [], "problems": [], "scanned": 0, "bytes": 0,
+                           "lfs": 0}
     for blob, (earlier, task) in read_blobs(repo, wanted(), max_size):
         if earlier:
             kept.put(blob.id, _earlier(blob.data, task.name, detector))
@@ -116,6 +118,8 @@ def _scan_one(task: Task, data: bytes | None, size: int, missing: bool, max_size
         out["problems"].append([task.label, f"skipped: {size:,} bytes is over the {max_size:,}-"
                                 "byte limit (max_file_size)", False, False])
         return _Version(None, [])
+    if data.startswith(_LFS_POINTER):
+        out["lfs"] += 1  # the file itself lives in LFS storage, not in git
     text, problem = to_scan(data, task.name)
     if text is None:
         out["problems"].append([task.label, problem.reason if problem else "binary", False, True])

@@ -113,6 +113,11 @@ def scan_history(path: str, specs: Sequence[Sequence[str]], cfg: Config, *, jobs
         result.files_scanned += part["scanned"]
         result.bytes_scanned += part["bytes"]
         result.files_skipped += len(part["problems"])
+    lfs = sum(part["lfs"] for part in parts if isinstance(part, dict))
+    if lfs:
+        result.problems.append(Problem(
+            _repo_name(repo, cwd), f"{lfs} Git LFS pointer(s) scanned as pointers: the files "
+            "they stand for live in LFS storage, not in git, and were not scanned", error=False))
     if log.gitlinks:
         result.problems.append(Problem(
             _repo_name(repo, cwd), f"{log.gitlinks} submodule commit(s) recorded: their content "

@@ -480,3 +480,12 @@ def test_a_submodule_commit_is_noted_not_scanned(repo: Path, tmp_path: Path) -> 
     done = keylint(repo, "scan", "--history")
     assert done.returncode == 0, done.stderr
     assert "1 submodule commit(s) recorded" in done.stderr
+
+
+def test_lfs_pointers_are_noted(repo: Path) -> None:
+    oid = "a" * 64
+    write(repo, "model.bin", f"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\n"
+          "size 12345\n")
+    commit(repo, "an LFS pointer")
+    done = keylint(repo, "scan", "--history")
+    assert done.returncode == 0 and "1 Git LFS pointer(s)" in done.stderr
