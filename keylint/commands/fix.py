@@ -1,7 +1,8 @@
-"""`keylint fix [PATH...]`: move hard-coded keys into the env file; exit 1 when files changed.
+"""`keylint fix [PATH...]`: move hard-coded keys into the env file; exit 1 when any was found.
 
 Also the `keylint-fix` pre-commit hook (pre-commit passes the staged file names). Exit codes:
-0 nothing to fix, 1 files rewritten (or, with --diff, would be), 2 errors.
+0 no key found, 1 files rewritten (or, with --diff, would be) or a found key left in place
+(a comment, a docstring, a non-Python file, ...: the hook never passes a key), 2 errors.
 """
 
 from __future__ import annotations

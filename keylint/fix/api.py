@@ -125,7 +125,7 @@ def _fix_file(target: Target, data: bytes, opts: FixOptions, picker: NamePicker,
 def fix_targets(targets: Sequence[Target], opts: FixOptions, *,
                 only: Mapping[str, set[str]] | None = None, problems: Sequence[Problem] = (),
                 out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Fix every target; print the report; exit 0 nothing to fix, 1 rewritten, 2 errors.
+    """Fix every target; print the report; exit 0 clean, 1 rewritten or a key left, 2 errors.
 
     `only` maps a display path to the hashed secrets to fix there (`keylint scan --fix` after a
     baseline); files it does not name are skipped.
@@ -173,7 +173,30 @@ def fix_targets(targets: Sequence[Target], opts: FixOptions, *,
         print(f"warning: {name} is already set in this environment to a different value; "
               "load_dotenv() will not override it", file=stream)
     errors = errors or any(r.fix.error is not None for r in results)
-    return 2 if errors else 1 if changed else 0
+    left = _left_in_place(results, opts, only)
+    if left and not errors:
+        print(f"keylint fix: {left} key{'s' if left != 1 else ''} left in place: exit 1 until "
+              "moved by hand (or, when not a secret, allowlisted)", file=stream)
+    return 2 if errors else 1 if changed or left else 0
+
+
+def _left_in_place(results: list[FileResult], opts: FixOptions,
+                   only: Mapping[str, set[str]] | None) -> int:
+    """How many found keys the files still hold after the fix (with --diff: would hold).
+
+    Counted by scanning the result again, not from the skips, so a key the fixer neither moved
+    nor reported still fails the hook.
+    """
+    detector = detector_for(opts.rule_ids)
+    left = 0
+    for r in results:
+        data = r.fix.source if r.changed else r.old
+        display = r.target.display
+        scanned = notebook_text(data) if display.endswith(".ipynb") else data
+        wanted = None if only is None else only.get(display, set())
+        left += sum(1 for f in scan_bytes(scanned, display, detector)
+                    if wanted is None or f.hashed_secret in wanted)
+    return left
 
 
 def _entries(picker: NamePicker, changed: list[FileResult]) -> list[dotenv.Entry]:

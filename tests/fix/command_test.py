@@ -171,13 +171,66 @@ def test_tracked_env_file_is_refused(repo: Path, capsys: pytest.CaptureFixture[s
 
 def test_no_env_file_uses_the_environment(repo: Path, monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["fix", "--no-env-file"]) == 0
+    assert main(["fix", "--no-env-file"]) == 1  # the key is still there
     out, _ = _out(capsys)
     assert "set OPENAI_API_KEY first" in out and (repo / "app.py").read_text() == fill(APP)
     monkeypatch.setenv("MY_OPENAI", K)
     assert main(["fix", "--no-env-file"]) == 1
     assert 'os.environ["MY_OPENAI"]' in (repo / "app.py").read_text()
     assert not (repo / ".env").exists()
+
+
+LEFT_IN_PLACE = (
+    pytest.param("mod.py", "# the old key was <anthropic>\nx = 1\n", "in a comment",
+                 id="comment"),
+    pytest.param("mod.py", '"""Use <anthropic>."""\nx = 1\n', "in a docstring", id="docstring"),
+    pytest.param("mod.py", 'match t:\n    case "<anthropic>":\n        pass\n',
+                 "match-case pattern", id="match pattern"),
+    pytest.param("tests/test_mod.py", 'def test_x(fake_key="<anthropic>"):\n    pass\n',
+                 "plainly fake", id="test fixture"),
+    pytest.param("values.yaml", "key: <anthropic>\n", "is reported, not rewritten", id="YAML"),
+    pytest.param("mod.py", 'K = "<anthropic>"\ndef (:\n', "syntax error", id="syntax error"),
+)
+
+
+@pytest.mark.parametrize(("name", "source", "reason"), LEFT_IN_PLACE)
+@pytest.mark.parametrize("diff", (False, True), ids=("write", "diff"))
+def test_a_key_left_in_place_is_never_exit_0(repo: Path, capsys: pytest.CaptureFixture[str],
+                                              name: str, source: str, reason: str,
+                                              diff: bool) -> None:
+    git(repo, "rm", "-q", "app.py")
+    (repo / name).parent.mkdir(exist_ok=True)
+    (repo / name).write_text(fill(source))
+    code = main(["fix", *(["--diff"] if diff else [])])
+    out, err = _out(capsys)
+    assert code == (2 if reason == "syntax error" else 1)
+    assert reason in out + err
+    assert (repo / name).read_text() == fill(source)
+    if code == 1:
+        assert "keylint fix: 1 key left in place: exit 1 until moved by hand" in out + err
+
+
+def test_a_key_left_next_to_a_fixed_one_still_fails_the_second_run(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "app.py").write_text(fill(APP) + fill("# old: <anthropic>\n"))
+    assert main(["fix"]) == 1
+    assert main(["fix"]) == 1  # nothing more to rewrite, but the commented key is still there
+    out, _ = _out(capsys)
+    assert out.splitlines()[-1] == ("keylint fix: 1 key left in place: exit 1 until moved by "
+                                    "hand (or, when not a secret, allowlisted)")
+    (repo / "app.py").write_text(
+        (repo / "app.py").read_text().replace("# old:", "# pragma: allowlist nextline secret\n#"))
+    assert main(["fix"]) == 0
+
+
+def test_a_key_the_fixer_neither_moved_nor_reported_is_exit_1(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from keylint.fix import api
+    from keylint.fix.model import SourceFix
+
+    monkeypatch.setattr(api, "fix_source", lambda data, *args: SourceFix(data))
+    assert main(["fix"]) == 1
+    assert (repo / "app.py").read_text() == fill(APP)
 
 
 def test_env_file_from_config_and_option(repo: Path) -> None:
@@ -202,7 +255,7 @@ def test_non_python_files_are_reported_not_rewritten(
     git(repo, "rm", "-q", "app.py")
     for name in ("values.yaml", ".env.example", "README.md"):
         (repo / name).write_text(fill("key: <anthropic>\n"))
-    assert main(["fix"]) == 0
+    assert main(["fix"]) == 1  # reported, and still there
     out, _ = _out(capsys)
     assert out.count("is reported, not rewritten") == 3
     assert (repo / "values.yaml").read_text() == fill("key: <anthropic>\n")
