@@ -9,6 +9,7 @@ is installed: linear time and about 10x faster; the standard `re` gives the same
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -198,17 +199,25 @@ class Detector:
     ) -> Iterable[Match]:
         # line start -> {rule id: (distance rank, keyword offset, rule)}
         lines: dict[int, dict[str, tuple[int, int, Rule]]] = {}
+        # Provider words come in file order, many to a line in a minified file or a one-line
+        # JSON: the lines around one are found once for all the words on its line.
+        near: list[tuple[int, int]] = []
+        near_start, near_end = 0, -1
         for hs, he in hits:
             if not _word_edge(data, hs, he):
                 continue
             rules = self._context_rules[data[hs:he].lower()]
-            for rank, ls in _nearby_lines(data, hs):
+            if not near_start <= hs < near_end:
+                near, near_end = _nearby_lines(data, hs)
+                near_start = near[0][1]
+            for rank, ls in near:
                 slot = lines.setdefault(ls, {})
                 for r in rules:
                     old = slot.get(r.id)
                     if old is None or rank < old[0]:
                         slot[r.id] = (rank, hs, r)
-        spans = [(t.start, t.end) for t in taken if not t.rule.generic]
+        taken_spans = _Spans((t.start, t.end) for t in taken if not t.rule.generic)
+        imports: dict[int, bool] = {}
         best: dict[tuple[int, int], tuple[tuple[int, int, int], Match]] = {}
         for ls, slot in lines.items():
             le = data.find(b"\n", ls)
@@ -216,6 +225,7 @@ class Detector:
             if le - ls > _LONG_LINE and all(v[0] for v in slot.values()):
                 continue  # a minified bundle: context from another line means nothing there
             credential_line: bool | None = None
+            url_paths: _Spans | None = None
             for order, (rank, kpos, rule) in enumerate(
                 sorted(slot.values(), key=lambda v: self._order[v[2].id])
             ):
@@ -226,18 +236,21 @@ class Detector:
                     if credential_line is None:
                         credential_line = _CREDENTIAL.search(data, ls, le) is not None
                     if not credential_line and not (
-                        rank == 1 and _is_import(data, kpos) and data.find(b"(", ls, le) >= 0
+                        rank == 1 and _cached_is_import(imports, data, kpos)
+                        and data.find(b"(", ls, le) >= 0
                     ):
                         continue
                 for m in self._exact[rule.id].finditer(data, ls, le):
                     start, end = m.span()
                     if rank == 0 and abs(start - kpos) > _SAME_LINE_REACH:
                         continue  # the provider word is far away on a long line
-                    if any(s < end and start < e for s, e in spans):
+                    if taken_spans.overlaps(start, end):
                         continue
                     if _ID_LABEL.search(data, max(ls, start - 40), start):
                         continue  # `--key-id X`, `"request_id": "X"`: an identifier, not a key
-                    if _in_url_path(data, ls, start):
+                    if url_paths is None:
+                        url_paths = _url_paths(data, ls, le)
+                    if url_paths.holds(start):
                         continue  # `docs.aws.amazon.com/AmazonS3/...`: a path, not a key
                     if not _bounded(data, start, end, rule):
                         continue
@@ -306,13 +319,50 @@ def _is_import(data: bytes, pos: int) -> bool:
     return _IMPORT.match(data, ls, pos + 200) is not None
 
 
-def _in_url_path(data: bytes, line_start: int, pos: int) -> bool:
-    """`pos` lies in the path of a URL (`scheme://host/...` with no query yet)."""
-    i = pos
-    while i > line_start and data[i - 1] not in b" \t\"'`<>()[]{},;":
-        i -= 1
-    run = data[i:pos]
-    return b"://" in run and not any(c in run for c in b"?=&#")
+def _cached_is_import(cache: dict[int, bool], data: bytes, pos: int) -> bool:
+    """`_is_import`, once per provider word (many lines and rules may ask about the same one)."""
+    known = cache.get(pos)
+    if known is None:
+        known = cache[pos] = _is_import(data, pos)
+    return known
+
+
+class _Spans:
+    """Sorted, disjoint byte spans: which one holds a position, which one meets a range."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for s, e in sorted(spans):
+            if self.ends and s < self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], e)
+            else:
+                self.starts.append(s)
+                self.ends.append(e)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some span shares a byte with `[start, end)`."""
+        i = bisect.bisect_right(self.ends, start)
+        return i < len(self.starts) and self.starts[i] < end
+
+    def holds(self, pos: int) -> bool:
+        """Some span `[s, e]` (both ends included) holds `pos`."""
+        i = bisect.bisect_left(self.ends, pos)
+        return i < len(self.starts) and self.starts[i] <= pos
+
+
+# A URL's path: in a run of characters that are not delimiters, from just after the run's first
+# `://` up to its first query character (`?=&#`) or its end.
+_DELIMITERS = rb" \t\"'`<>()\[\]{},;\n"
+_URL_PATH = re.compile(
+    rb"(?<![^%s])[^%s?=&#]*?://(?P<path>[^%s?=&#]*)" % (_DELIMITERS, _DELIMITERS, _DELIMITERS)
+)
+
+
+def _url_paths(data: bytes, line_start: int, line_end: int) -> _Spans:
+    """Where on a line a position lies in the path of a URL (`scheme://host/...` with no query
+    yet): one pass over the line, however many candidates on it ask."""
+    return _Spans(m.span("path") for m in _URL_PATH.finditer(data, line_start, line_end))
 
 
 def _word_edge(data: bytes, start: int, end: int) -> bool:
@@ -322,10 +372,10 @@ def _word_edge(data: bytes, start: int, end: int) -> bool:
     return not (end < len(data) and data[end] in _LOWER and data[end - 1] in _LOWER)
 
 
-def _nearby_lines(data: bytes, pos: int) -> list[tuple[int, int]]:
+def _nearby_lines(data: bytes, pos: int) -> tuple[list[tuple[int, int]], int]:
     """(rank, line start) of the lines a provider word at `pos` gives context to: its own line
     (rank 0), the next (1), the previous (2, as `requests.post(url)` after a headers line) and the
-    one after next (3)."""
+    one after next (3); and where its own line ends."""
     ls = data.rfind(b"\n", 0, pos) + 1
     out = [(0, ls)]
     nxt = data.find(b"\n", ls)
@@ -336,7 +386,7 @@ def _nearby_lines(data: bytes, pos: int) -> list[tuple[int, int]]:
             out.append((3, nxt2 + 1))
     if ls > 0:
         out.append((2, data.rfind(b"\n", 0, ls - 1) + 1))
-    return out
+    return out, len(data) if nxt < 0 else nxt
 
 
 def _bounded(data: bytes, start: int, end: int, rule: Rule) -> bool:

@@ -7,10 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from keylint.rules import RULES, RULES_BY_ID
+from keylint.rules import RULES, RULES_BY_ID, checks
+from keylint.scanner import detector
 from keylint.scanner.detector import Detector
 from keylint.scanner.engine import detector_for, scan_text
 from tests.fakes import RULE_IDS, assignment, fake_key
+from tests.scanner.meter import metered
 
 DIRECT = [r.id for r in RULES if not r.needs_context]
 CONTEXTUAL = [r.id for r in RULES if r.needs_context]
@@ -265,3 +267,67 @@ def test_provider_word_inside_a_random_run_gives_no_context() -> None:
 
 def test_an_identifier_followed_by_an_escape_is_not_a_password() -> None:
     assert ids("CONFIG = 'WTF_CSRF_SECRET_KEY = SECRET_KEY\\n'") == []
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    pytest.param('cohere_token = "https://x.example.com/b/{k}"', [], id="in a url path"),
+    pytest.param('cohere_token = "https://x.example.com/b?sig={k}"', ["cohere-api-key"],
+                 id="in a query"),
+    pytest.param('cohere_token = "x.example.com/b/{k}"', ["cohere-api-key"], id="no scheme"),
+    pytest.param('cohere_token = "https://x.example.com/b/ {k}"', ["cohere-api-key"],
+                 id="after the url"),
+    pytest.param('cohere_token = "a?b://c/{k}"', ["cohere-api-key"], id="query first"),
+    pytest.param('cohere_token = "x:://y/{k}"', [], id="colons before the scheme mark"),
+    pytest.param('cohere_token = (https://x.example.com/{k})', [], id="in parentheses"),
+])
+def test_a_bare_shape_in_a_url_path_is_a_path_not_a_key(line: str, expected: list[str]) -> None:
+    assert ids(line.format(k=fake_key("cohere-api-key", 11))) == expected
+
+
+def _bundle(size: int) -> bytes:
+    """A minified bundle: its provider named on the line above, a credential word and a
+    base64 font on one long line (no vowels in the font, so it names no provider itself)."""
+    rng = random.Random(size)
+    font = "".join(rng.choice("BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789+/")
+                   for _ in range(size))
+    return ("/* aws sdk bundle */\nvar cfg={twilio:null,token:null};"
+            f"@font-face{{src:url(data:font/woff2;base64,{font})}}\n").encode()
+
+
+def _growth(monkeypatch: pytest.MonkeyPatch, inputs: list[bytes]) -> list[int]:
+    """The work `Detector.find` does on each input, counted (see tests/scanner/meter.py)."""
+    det = Detector(RULES)
+    meter = metered(monkeypatch, det, detector, checks)
+    works = []
+    for data in inputs:
+        meter.work = 0
+        meter.run(det.find, meter.wrap(data))
+        works.append(meter.work)
+    return works
+
+
+def test_a_long_line_near_a_provider_word_costs_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each bare-shape candidate on the line used to walk back to the line start to see whether
+    # it sat in a URL path: a 200 KB bundle took 44 s.
+    small, large = _growth(monkeypatch, [_bundle(10_000), _bundle(20_000)])
+    assert large <= 2.3 * small
+
+
+def _dense_line(entries: int) -> bytes:
+    """A one-line JSON naming a provider in every entry, beside a key and a bare key shape,
+    its bare-shape provider named on the line above."""
+    rng = random.Random(entries)
+    shapes = ["".join(rng.choice("BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789")
+                      for _ in range(40)) for _ in range(entries)]
+    body = ", ".join(f'"twilio_{i}": "{fake_key("github-token", i)}", "v{i}": "{shape}"'
+                     for i, shape in enumerate(shapes))
+    return ("# aws\ntoken = {" + body + "}\n").encode()
+
+
+def test_many_provider_words_and_keys_on_one_line_cost_linear_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each provider word used to find its line again, and each bare-shape candidate was checked
+    # against every key found in the file.
+    small, large = _growth(monkeypatch, [_dense_line(300), _dense_line(600)])
+    assert large <= 2.3 * small

@@ -1,0 +1,156 @@
+"""Count the work a scan does, so tests can check how it grows without timing anything.
+
+A scan's cost is the Python steps it takes and the bytes it and its regexes look at. `Meter`
+adds up:
+- every line of keylint's own code executed inside `Meter.run` (a trace function counts them);
+- every byte of the buffer indexed, sliced or searched (`find`, `rfind`, `count`) by Python code,
+  through `CountingBytes`, a `bytes` whose methods report what they scanned;
+- every call of a compiled pattern, at the size of the window it may read: the whole window
+  for a search, at most the pattern's longest match for an anchored `match` (an over-count for
+  an open-ended pattern that fails early).
+Doubling an input should at most about double the total; a quadratic path quadruples it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable
+from types import FrameType, ModuleType
+from typing import Any, TypeVar
+
+import pytest
+
+import keylint
+from keylint.scanner.detector import Detector
+
+_T = TypeVar("_T")
+_PACKAGE = os.path.dirname(keylint.__file__) + os.sep
+
+_UNBOUNDED = 1 << 62
+
+
+class Meter:
+    """A running total of bytes looked at."""
+
+    def __init__(self) -> None:
+        self.work = 0
+
+    def wrap(self, data: bytes) -> CountingBytes:
+        """`data` as a buffer that reports to this meter."""
+        out = CountingBytes(data)
+        out.meter = self
+        return out
+
+    def run(self, fn: Callable[..., _T], *args: Any) -> _T:
+        """`fn(*args)`, counting each line of keylint's code it executes. (A tracer already
+        set, such as coverage's, is paused meanwhile.)"""
+
+        def line(frame: FrameType, event: str, arg: Any) -> Any:
+            if event == "line":
+                self.work += 1
+            return line
+
+        def call(frame: FrameType, event: str, arg: Any) -> Any:
+            return line if frame.f_code.co_filename.startswith(_PACKAGE) else None
+
+        old = sys.gettrace()
+        sys.settrace(call)
+        try:
+            return fn(*args)
+        finally:
+            sys.settrace(old)
+
+
+def _window(n: int, start: int | None, end: int | None) -> tuple[int, int]:
+    lo, hi, _ = slice(start, end).indices(n)
+    return lo, max(lo, hi)
+
+
+class CountingBytes(bytes):
+    """`bytes` that tell a Meter how much of them each index, slice and search touched."""
+
+    meter: Meter
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        out = bytes.__getitem__(self, key)
+        self.meter.work += len(out) + 1 if isinstance(key, slice) else 1
+        return out
+
+    def find(self, sub: Any, start: Any = None, end: Any = None) -> int:  # type: ignore[override]
+        lo, hi = _window(len(self), start, end)
+        i = bytes.find(self, sub, lo, hi)
+        self.meter.work += (hi - lo if i < 0 else i - lo + 1) + 1
+        return i
+
+    def rfind(self, sub: Any, start: Any = None, end: Any = None) -> int:  # type: ignore[override]
+        lo, hi = _window(len(self), start, end)
+        i = bytes.rfind(self, sub, lo, hi)
+        self.meter.work += (hi - lo if i < 0 else hi - i) + 1
+        return i
+
+    def count(self, sub: Any, start: Any = None, end: Any = None) -> int:  # type: ignore[override]
+        lo, hi = _window(len(self), start, end)
+        self.meter.work += hi - lo + 1
+        return bytes.count(self, sub, lo, hi)
+
+
+class CountingPattern:
+    """A compiled pattern that reports the window of every call to a Meter."""
+
+    def __init__(self, pattern: Any, meter: Meter) -> None:
+        self._pattern = pattern
+        self._meter = meter
+        self._longest = _UNBOUNDED
+        if isinstance(pattern, re.Pattern):
+            parser = getattr(re, "_parser", None) or __import__("sre_parse")
+            self._longest = parser.parse(pattern.pattern, pattern.flags).getwidth()[1]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pattern, name)
+
+    def _count(self, data: Any, pos: int, endpos: int | None, longest: int) -> None:
+        lo, hi = _window(len(data), pos, endpos)
+        self._meter.work += min(hi - lo, longest) + 1
+
+    def match(self, data: Any, pos: int = 0, endpos: int | None = None) -> Any:
+        self._count(data, pos, endpos, self._longest)
+        return self._pattern.match(data, pos, len(data) if endpos is None else endpos)
+
+    def fullmatch(self, data: Any, pos: int = 0, endpos: int | None = None) -> Any:
+        self._count(data, pos, endpos, _UNBOUNDED)
+        return self._pattern.fullmatch(data, pos, len(data) if endpos is None else endpos)
+
+    def search(self, data: Any, pos: int = 0, endpos: int | None = None) -> Any:
+        self._count(data, pos, endpos, _UNBOUNDED)
+        return self._pattern.search(data, pos, len(data) if endpos is None else endpos)
+
+    def finditer(self, data: Any, pos: int = 0, endpos: int | None = None) -> Any:
+        self._count(data, pos, endpos, _UNBOUNDED)
+        return self._pattern.finditer(data, pos, len(data) if endpos is None else endpos)
+
+    def findall(self, data: Any, pos: int = 0, endpos: int | None = None) -> Any:
+        self._count(data, pos, endpos, _UNBOUNDED)
+        return self._pattern.findall(data, pos, len(data) if endpos is None else endpos)
+
+    def sub(self, repl: Any, data: Any, count: int = 0) -> Any:
+        self._count(data, 0, None, _UNBOUNDED)
+        return self._pattern.sub(repl, data, count)
+
+
+def metered(monkeypatch: pytest.MonkeyPatch, detector: Detector,
+            *modules: ModuleType) -> Meter:
+    """A Meter counting every pattern of `detector` and every module-level pattern of
+    `modules` (for the duration of the test)."""
+    meter = Meter()
+    for name, value in vars(detector).items():
+        if name in ("_combined", "_master") and value is not None:
+            monkeypatch.setattr(detector, name, CountingPattern(value, meter))
+    monkeypatch.setattr(detector, "_exact", {
+        k: CountingPattern(v, meter) for k, v in detector._exact.items()})
+    for module in modules:
+        for name, value in list(vars(module).items()):
+            if isinstance(value, re.Pattern):
+                monkeypatch.setattr(module, name, CountingPattern(value, meter))
+    return meter
