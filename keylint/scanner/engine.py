@@ -32,29 +32,44 @@ def scan_spans(data: bytes, path: str, detector: Detector | None = None, start: 
         return []
     found: list[tuple[Finding, int, int]] = []
     line, pos = 1, 0
+    # Matches come in file order, thousands to a line in a one-line JSON or a bundle: each line's
+    # bounds and pragmas are looked up once, and columns count on from the last match on it.
+    ls, le, allow = 0, -1, False
+    column, column_pos = 1, 0
     for m in matches:
         ms, me = m.start + start, m.end + start
         line += data.count(b"\n", pos, ms)
         pos = ms
-        ls = data.rfind(b"\n", 0, ms) + 1
-        le = data.find(b"\n", ms)
-        le = len(data) if le < 0 else le
-        prev = None
-        if ls > 0:
-            prev = data[data.rfind(b"\n", 0, ls - 1) + 1: ls - 1]
-        if allowed(data[ls:le], prev):
+        if ms > le:  # a new line
+            ls = data.rfind(b"\n", 0, ms) + 1
+            le = data.find(b"\n", ms)
+            le = len(data) if le < 0 else le
+            prev = None
+            if ls > 0:
+                prev = data[data.rfind(b"\n", 0, ls - 1) + 1: ls - 1]
+            allow = allowed(data[ls:le], prev)
+            column, column_pos = 1, ls
+        if allow:
             continue
-        found.append((_finding(data, path, line, ls, m, ms, me), ms, me))
+        column += _width(data, column_pos, ms)
+        column_pos = ms
+        found.append((_finding(data, path, line, column, m, ms, me), ms, me))
     return found
 
 
-def _finding(data: bytes, path: str, line: int, line_start: int, m: Match, start: int,
+def _width(data: bytes, start: int, end: int) -> int:
+    """How many characters `data[start:end]` decodes to (invalid bytes count as U+FFFD)."""
+    return len(data[start:end].decode("utf-8", "replace"))
+
+
+def _finding(data: bytes, path: str, line: int, column: int, m: Match, start: int,
              end: int) -> Finding:
-    column = len(data[line_start:start].decode("utf-8", "replace")) + 1
     newlines = data.count(b"\n", start, end)
     end_line = line + newlines
-    end_ls = data.rfind(b"\n", 0, end) + 1 if newlines else line_start
-    end_column = len(data[end_ls:end].decode("utf-8", "replace")) + 1
+    if newlines:
+        end_column = _width(data, data.rfind(b"\n", start, end) + 1, end) + 1
+    else:
+        end_column = column + _width(data, start, end)
     return Finding(
         path=path, line=line, column=column, end_line=end_line, end_column=end_column,
         rule_id=m.rule.id, provider=m.rule.provider, secret_type=m.rule.secret_type,

@@ -4,9 +4,13 @@ import json
 
 import pytest
 
+from keylint.rules import RULES, checks
+from keylint.scanner import detector, engine, pragmas
+from keylint.scanner.detector import Detector
 from keylint.scanner.engine import scan_bytes, scan_text
 from keylint.scanner.notebooks import notebook_text
 from tests.fakes import fake_key
+from tests.scanner.meter import metered
 
 
 def test_line_and_column_are_one_based_and_count_characters() -> None:
@@ -96,3 +100,41 @@ def test_notebook_cells_are_scanned_with_file_lines_and_images_are_not() -> None
     line = data.decode().splitlines()[findings[0].line - 1]
     assert "HF_TOKEN" in line
     assert notebook_text(data).count(b"\n") == data.count(b"\n")
+
+
+def test_columns_of_many_findings_on_one_line_count_characters() -> None:
+    keys = [fake_key("github-token", i) for i in range(4)]
+    data = (f'é = "{keys[0]}"; clé€ = "{keys[1]}", '.encode() + b"\xff\xe2\x82 "
+            + f'"{keys[2]}" \U0001f511 "{keys[3]}"'.encode() + b"\n")
+    found = scan_bytes(data, "x")
+    assert [f.secret for f in found] == keys
+    for f, key in zip(found, keys, strict=True):
+        start = data.index(key.encode())
+        column = len(data[:start].decode("utf-8", "replace")) + 1
+        assert (f.line, f.column, f.end_line, f.end_column) == (1, column, 1, column + len(key))
+
+
+def test_a_pragma_allows_the_keys_of_its_own_line_only() -> None:
+    k = [fake_key("openai-project-key", i) for i in range(6)]
+    text = (f'A = "{k[0]}"; B = "{k[1]}"  # pragma: allowlist secret\n'
+            f'C = "{k[2]}"; D = "{k[3]}"\n'
+            "# pragma: allowlist nextline secret\n"
+            f'E = "{k[4]}"; F = "{k[5]}"\n')
+    assert [f.secret for f in scan_text(text)] == k[2:4]
+
+
+def _one_line_json(tokens: int) -> bytes:
+    return json.dumps({f"k{i}": fake_key("github-token", i) for i in range(tokens)}).encode()
+
+
+def test_many_findings_on_one_line_cost_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each finding used to look up its line again, slice it, search it for a pragma and decode
+    # it up to the finding for the column: a 445 KB one-line JSON took 33 s.
+    det = Detector(RULES)
+    meter = metered(monkeypatch, det, engine, pragmas, detector, checks)
+    works = []
+    for n in (500, 1000):
+        meter.work = 0
+        assert len(meter.run(scan_bytes, meter.wrap(_one_line_json(n)), "x.json", det)) == n
+        works.append(meter.work)
+    assert works[1] <= 2.3 * works[0]
