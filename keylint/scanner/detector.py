@@ -175,13 +175,19 @@ class Detector:
                     floor = max(pos, start - rule.extend_back - 1)
                     while start > floor and data[start - 1] in rule.back_chars:
                         start -= 1
+                context = hits is not None and rule.provider in self._context_providers
+                if bounded and not context and not _left_bounded(data, start, rule):
+                    # Inside a longer token: the match would be dropped below, and trying it
+                    # costs up to the rest of the run for an open-ended rule (`eyJ` or
+                    # `pypi-Ag...` repeated): each trigger in a run would read to its end.
+                    continue
                 exact = self._exact[rule.id].match(data, start, endpos)
                 if exact is None:
                     continue
                 end = exact.end()
-                if hits is not None and rule.provider in self._context_providers:
+                if context:
                     word = self._word_at(data, start)
-                    if word:
+                    if word and hits is not None:
                         hits.append((start, start + len(word)))
                 if not bounded or _bounded(data, start, end, rule):
                     resume = end
@@ -389,13 +395,19 @@ def _nearby_lines(data: bytes, pos: int) -> tuple[list[tuple[int, int]], int]:
     return out, len(data) if nxt < 0 else nxt
 
 
-def _bounded(data: bytes, start: int, end: int, rule: Rule) -> bool:
-    """The token does not continue on either side (so it is not part of a longer string)."""
+def _left_bounded(data: bytes, start: int, rule: Rule) -> bool:
+    """The token does not continue to the left of `start`."""
     if start > 0 and data[start - 1] in rule.boundary:
         camel = rule.camel_start and data[start - 1] in _LOWER and data[start] not in _LOWER
         escape = start > 1 and data[start - 2] == 0x5C and data[start - 1] in b"nrtfbv0"
-        if not (camel or escape):  # `"\nghp_..."`: the `n` belongs to an escape, not the token
-            return False
+        return camel or escape  # `"\nghp_..."`: the `n` belongs to an escape, not the token
+    return True
+
+
+def _bounded(data: bytes, start: int, end: int, rule: Rule) -> bool:
+    """The token does not continue on either side (so it is not part of a longer string)."""
+    if not _left_bounded(data, start, rule):
+        return False
     return not (end < len(data) and (data[end] in rule.boundary or data[end] in rule.right_boundary))
 
 

@@ -331,3 +331,23 @@ def test_many_provider_words_and_keys_on_one_line_cost_linear_work(
     # against every key found in the file.
     small, large = _growth(monkeypatch, [_dense_line(300), _dense_line(600)])
     assert large <= 2.3 * small
+
+
+@pytest.mark.parametrize(("lead", "unit"), [
+    pytest.param("", "eyJ", id="eyJ run"),
+    pytest.param("x", "pypi-AgEIcHlwaS5vcmc", id="pypi run inside a token"),
+])
+def test_a_crafted_run_of_triggers_costs_linear_work(
+    monkeypatch: pytest.MonkeyPatch, lead: str, unit: str
+) -> None:
+    # Every trigger in the run used to try its rule's open-ended pattern to the end of the run.
+    small, large = _growth(monkeypatch, [
+        (lead + unit * (n // len(unit))).encode() for n in (20_000, 40_000)])
+    assert large <= 2.3 * small
+
+
+def test_keys_in_a_long_run_of_triggers_are_still_found() -> None:
+    key = fake_key("jwt", 12)
+    pypi = fake_key("pypi-api-token", 12)
+    text = "eyJ" * 2000 + f' "{key}" ' + "x" + "pypi-AgEIcHlwaS5vcmc" * 100 + f" {pypi}\n"
+    assert ids(text) == ["jwt", "pypi-api-token"]
