@@ -24,6 +24,8 @@ from keylint.fix.model import Change, Skip, SourceContext, SourceFix
 from keylint.fix.naming import NamePicker
 from keylint.fix.notebook import fix_notebook
 from keylint.fix.references import Repository
+from keylint.fix.split import REASON as SPLIT_REASON
+from keylint.fix.split import split_keys
 from keylint.masking import shown_path
 from keylint.scanner.engine import detector_for, scan_bytes
 from keylint.scanner.files import Problem, Target
@@ -97,7 +99,10 @@ def _fix_file(target: Target, data: bytes, opts: FixOptions, picker: NamePicker,
     scanned = notebook_text(data) if is_notebook else data
     findings = [f for f in scan_bytes(scanned, display, detector)
                 if only is None or f.hashed_secret in only]
-    if not findings:
+    is_python = display.endswith(PYTHON_SUFFIXES)
+    split = [f for f in split_keys(data, display, detector) if only is None
+             or f.hashed_secret in only] if is_python else []
+    if not findings and not split:
         return None  # files without findings are never parsed
     ctx = SourceContext(
         path=display, secure_string=opts.secure_string, test_file=is_test_path(display),
@@ -108,18 +113,19 @@ def _fix_file(target: Target, data: bytes, opts: FixOptions, picker: NamePicker,
     try:
         if is_notebook:
             fix = fix_notebook(data, ctx, fork, only)
-        elif display.endswith(PYTHON_SUFFIXES):
+        elif is_python:
             fix = fix_source(data, findings, ctx, fork)
+            fix.skips.extend(Skip(f, ctx.where(f), SPLIT_REASON) for f in split)
         else:
             fix = SourceFix(data, skips=[Skip(f, ctx.where(f), report.manual_fix(display, f))
                                          for f in findings])
     except Exception as exc:  # a bug in one file's rewrite: leave it, fix the others, exit 2
         reason = f"internal error ({type(exc).__name__}); file left untouched; please report it"
-        fix = SourceFix(data, skips=[Skip(f, ctx.where(f), reason, True) for f in findings],
-                        error=reason)
+        fix = SourceFix(data, skips=[Skip(f, ctx.where(f), reason, True)
+                                     for f in findings + split], error=reason)
     if fix.error is None and fix.changes:
         picker.adopt(fork)
-    return FileResult(target, data, fix, findings)
+    return FileResult(target, data, fix, findings + split)
 
 
 def fix_targets(targets: Sequence[Target], opts: FixOptions, *,
@@ -194,8 +200,10 @@ def _left_in_place(results: list[FileResult], opts: FixOptions,
         display = r.target.display
         scanned = notebook_text(data) if display.endswith(".ipynb") else data
         wanted = None if only is None else only.get(display, set())
-        left += sum(1 for f in scan_bytes(scanned, display, detector)
-                    if wanted is None or f.hashed_secret in wanted)
+        found = scan_bytes(scanned, display, detector)
+        if display.endswith(PYTHON_SUFFIXES):
+            found += split_keys(data, display, detector)
+        left += sum(1 for f in found if wanted is None or f.hashed_secret in wanted)
     return left
 
 
