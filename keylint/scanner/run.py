@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import stat
 import time
 from collections.abc import Sequence
@@ -79,16 +80,55 @@ def read_target(target: Target, max_size: int) -> tuple[bytes | None, Problem | 
 
 
 def to_scan(data: bytes, display: str) -> tuple[bytes | None, Problem | None]:
-    """What the detector reads of a file's bytes: UTF-16 decoded (PowerShell's `>` writes it),
-    a notebook's images blanked; None for a binary file (counted, not announced). Shared by the
-    work-tree scan and `--staged`; the fixer keeps the stored bytes."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", "replace").encode("utf-8", "surrogateescape"), None
+    """What the detector reads of a file's bytes: UTF-16 or UTF-32 decoded when it starts with
+    their byte-order mark and decodes to text (PowerShell's `>` writes UTF-16), a notebook's
+    images blanked; None for a binary file (counted, not announced). Shared by the work-tree
+    scan, `--staged` and `--history`; the fixer keeps the stored bytes."""
+    unicode = _from_bom(data)
+    if unicode is not None:
+        return unicode, None
     if b"\0" in data[:_SNIFF]:
         return None, Problem(display, "binary", error=False, quiet=True)
     if display.endswith(".ipynb"):
         data = notebook_text(data)
     return data, None
+
+
+# Byte-order marks, UTF-32 first: its little-endian mark starts with UTF-16's.
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le", 4), (b"\x00\x00\xfe\xff", "utf-32-be", 4),
+         (b"\xff\xfe", "utf-16-le", 2), (b"\xfe\xff", "utf-16-be", 2))
+# Eight printable ASCII characters in a row: where a key could be (no secret is shorter).
+_ASCII_RUN = re.compile(rb"[!-~]{8}")
+_ASCII_RUN_TEXT = re.compile(r"[!-~]{8}")
+# Characters that do not occur in text: NUL, other C0 controls, undecodable units.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffd]")
+
+
+def _from_bom(data: bytes) -> bytes | None:
+    """A file that starts with a UTF-16 or UTF-32 byte-order mark, as the detector reads it (UTF-8),
+    or None without such a mark.
+
+    A mark is only a claim: the decoded text is scanned when it is text (it decodes, with no
+    more than one character in a hundred that text never holds) that could hold a key, and the
+    bytes as stored are scanned when they could hold one (a run of printable ASCII, which the
+    UTF-16 or UTF-32 encoding of ASCII never has). When both could, both are scanned, the
+    stored bytes after the text (their findings then sit on lines after its last)."""
+    marks = [(bom, codec, unit) for bom, codec, unit in _BOMS if data.startswith(bom)]
+    if not marks:
+        return None
+    text = None
+    for bom, codec, unit in marks:
+        body = data[len(bom):]
+        decoded = body[:len(body) - len(body) % unit].decode(codec, "replace")
+        if len(_NOT_TEXT.findall(decoded)) * 100 <= len(decoded):
+            text = decoded
+            break
+    keys_in_text = text is not None and _ASCII_RUN_TEXT.search(text) is not None
+    keys_in_bytes = _ASCII_RUN.search(data) is not None
+    if text is None or (keys_in_bytes and not keys_in_text):
+        return data
+    encoded = text.encode("utf-8", "surrogateescape")
+    return encoded + b"\n" + data if keys_in_text and keys_in_bytes else encoded
 
 
 def scan_target(target: Target, max_size: int, rule_ids: tuple[str, ...] | None) -> _FileResult:
