@@ -1,23 +1,24 @@
 """Reading and writing baseline files.
 
 Loading never writes (pre-commit runs hooks in parallel batches). Every write holds an exclusive
-lock (`fcntl.flock` on a lock file in the temp directory, keyed by the baseline's real path), so
-concurrent writers queue instead of losing each other's updates, and replaces the file atomically
-(temp file in the same directory + `os.replace`): a failed or interrupted run leaves the old bytes.
+lock (`fcntl.flock` on a lock file beside the baseline, removed when released), so concurrent
+writers queue instead of losing each other's updates, and replaces the file atomically (temp
+file in the same directory + `os.replace`): a failed or interrupted run leaves the old bytes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from keylint.baseline import plugins
 from keylint.baseline.model import Baseline, loads, render
 from keylint.errors import KeylintError
-from keylint.masking import sha1_hex
 
 
 def read_text(path: Path) -> str:
@@ -40,29 +41,94 @@ def load(path: Path) -> Baseline:
     return baseline
 
 
-def _lock_path(path: Path) -> str:
-    key = sha1_hex(os.path.realpath(path))
-    return os.path.join(tempfile.gettempdir(), f"keylint-baseline-{key[:20]}.lock")
+LOCK_WAIT = 30.0  # seconds: a write takes well under one; a lock held longer is a hung run
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file of the baseline at `path`: beside it (where its bytes are, for a symlink),
+    hidden, and there only while a write holds it."""
+    real = Path(os.path.realpath(path))
+    name = real.name if real.name.startswith(".") else f".{real.name}"
+    return real.with_name(f"{name}.lock")
+
+
+def _say_waiting(path: Path) -> None:
+    print(f"keylint: note: {path}: waiting for another keylint to finish writing it",
+          file=sys.stderr)
 
 
 @contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold the baseline's write lock (blocking) for the duration of the block."""
+def locked(path: Path, *, wait: float = LOCK_WAIT,
+           on_wait: Callable[[Path], None] = _say_waiting,
+           clock: Callable[[], float] = time.monotonic,
+           sleep: Callable[[float], None] = time.sleep) -> Iterator[None]:
+    """Hold the baseline's write lock for the duration of the block.
+
+    The lock is `flock` on `lock_path(path)`, created on demand and removed on release: nothing
+    is left behind, in the temp directory or beside the baseline. Whoever takes the lock checks
+    that the file is still the one at that path (the holder before may have removed it) and
+    takes it again if not, so two writers never both hold it. `on_wait` is called once when the
+    lock is taken; after `wait` seconds a KeylintError names the process that holds it.
+    """
     try:
         import fcntl
     except ImportError:  # pragma: no cover (Windows: os.replace alone keeps writes atomic)
         yield
         return
+    lock = lock_path(path)
+    deadline: float | None = None
+    while True:
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        except OSError as exc:
+            raise KeylintError(f"{path}: cannot create the baseline lock file {lock}: "
+                               f"{exc.strerror or exc}") from None
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:  # another keylint is writing the baseline
+                    if deadline is None:
+                        deadline = clock() + wait
+                        on_wait(path)
+                    elif clock() >= deadline:
+                        raise KeylintError(
+                            f"{path}: another keylint{_holder(lock)} has held the baseline lock "
+                            f"({lock}) for {wait:.0f} s (a hung run?); nothing was written"
+                        ) from None
+                    sleep(0.05)
+            if _same_file(fd, lock):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # the holder before removed it: lock the file now at that path
     try:
-        fd = os.open(_lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as exc:
-        raise KeylintError(f"{path}: cannot create the baseline lock file: "
-                           f"{exc.strerror or exc}") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
         yield
     finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)  # while still held: a waiter then finds it gone and retries
         os.close(fd)  # closing releases the lock
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except OSError:
+        return False
+
+
+def _holder(lock: Path) -> str:
+    """` (process N)`: the process that wrote its id into the lock file, when readable."""
+    try:
+        pid = lock.read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return ""
+    return f" (process {pid})" if pid.isdigit() else ""
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -94,11 +160,11 @@ def save(path: Path, new: Baseline, old: Baseline | None) -> bool:
 
 
 def transact(path: Path, change: Callable[[Baseline | None], Baseline], *,
-             must_exist: bool = True) -> bool:
+             must_exist: bool = True, wait: float = LOCK_WAIT) -> bool:
     """Under the lock: load the current file, apply `change`, save the result if it differs.
 
     With `must_exist=False` (a fresh baseline) a missing or invalid file counts as none."""
-    with locked(path):
+    with locked(path, wait=wait):
         try:
             old: Baseline | None = load(path)
         except KeylintError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import multiprocessing
 import os
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +19,10 @@ HASHES = [f"{i:040x}" for i in range(1, 9)]
 
 
 def _lock_is_free(path: Path) -> bool:
-    fd = os.open(store._lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(store.lock_path(path), os.O_RDWR)
+    except FileNotFoundError:
+        return True
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -118,3 +122,98 @@ def test_the_file_mode_is_kept(tmp_path: Path) -> None:
     os.chmod(path, 0o640)
     store.write_atomic(path, "x")
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_the_lock_lives_beside_the_baseline_and_goes_with_the_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It used to be $TMPDIR/keylint-baseline-<hash>.lock, one per baseline, never removed.
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    path = tmp_path / "repo" / ".secrets.baseline"
+    path.parent.mkdir()
+    path.write_text(render(Baseline()))
+    during = []
+
+    def change(old: Baseline | None) -> Baseline:
+        during.append(sorted(os.listdir(path.parent)))
+        assert old is not None
+        return old.with_entries([Entry("a.py", "T", HASHES[0], 1)])
+
+    assert store.transact(path, change)
+    assert during == [[".secrets.baseline", ".secrets.baseline.lock"]]
+    assert sorted(os.listdir(path.parent)) == [".secrets.baseline"]
+    assert os.listdir(temp) == []
+
+
+def test_a_held_lock_times_out_with_a_message_naming_the_holder(tmp_path: Path) -> None:
+    path = tmp_path / "b.json"
+    path.write_text(render(Baseline()))
+    now = [0.0]
+    waits: list[Path] = []
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    # Another open file description of the lock file: flock treats it as another writer.
+    with store.locked(path), pytest.raises(KeylintError) as failed, \
+            store.locked(path, wait=5.0, on_wait=waits.append, clock=lambda: now[0], sleep=sleep):
+        pytest.fail("took a lock that was held")
+    assert waits == [path]
+    assert 5.0 <= now[0] < 5.2
+    message = str(failed.value)
+    assert message.startswith(f"{path}: another keylint (process {os.getpid()}) has held the "
+                              "baseline lock")
+    assert "for 5 s" in message and "nothing was written" in message
+    assert sorted(os.listdir(tmp_path)) == ["b.json"]
+
+
+def test_a_lock_file_left_by_a_killed_run_is_taken_and_removed(tmp_path: Path) -> None:
+    path = tmp_path / "b.json"
+    path.write_text(render(Baseline()))
+    store.lock_path(path).write_text("12345\n")  # no process holds it any more
+    _add_one(str(path), HASHES[0])
+    assert [e.hashed_secret for e in store.load(path).entries] == [HASHES[0]]
+    assert sorted(os.listdir(tmp_path)) == ["b.json"]
+
+
+def test_a_waiter_whose_lock_file_was_removed_waits_for_the_new_one(tmp_path: Path) -> None:
+    path = tmp_path / "b.json"
+    path.write_text(render(Baseline()))
+    lock = store.lock_path(path)
+    first = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(first, fcntl.LOCK_EX)
+    held: list[int] = []
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+        if not held:  # the holder finishes: removes its file, releases; a third run locks anew
+            os.unlink(lock)
+            os.close(first)
+            held.append(os.open(lock, os.O_RDWR | os.O_CREAT, 0o600))
+            fcntl.flock(held[0], fcntl.LOCK_EX)
+
+    try:
+        with pytest.raises(KeylintError, match="has held the baseline lock"), \
+                store.locked(path, wait=1.0, on_wait=lambda _: None, clock=lambda: now[0],
+                             sleep=sleep):
+            pytest.fail("took a removed lock file while another run held the new one")
+    finally:
+        os.close(held[0])
+
+
+def test_a_writer_that_has_to_wait_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "b.json"
+    path.write_text(render(Baseline()))
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    with store.locked(path), pytest.raises(KeylintError), \
+            store.locked(path, wait=0.1, clock=lambda: now[0], sleep=sleep):
+        pytest.fail("took a lock that was held")
+    assert capsys.readouterr().err == (
+        f"keylint: note: {path}: waiting for another keylint to finish writing it\n")
