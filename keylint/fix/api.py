@@ -138,12 +138,27 @@ def fix_targets(targets: Sequence[Target], opts: FixOptions, *,
     """
     out = out or sys.stdout
     err = err or sys.stderr
-    stream = err if opts.diff else out
     errors = False
     for p in problems:
         print(f"keylint: {'error' if p.error else 'note'}: {shown_path(p.display)}: {p.reason}",
               file=err)
         errors = errors or p.error
+    if opts.env_file is None or opts.diff:
+        return _fix_targets(targets, opts, only, out, err, errors)
+    env_file = opts.env_file
+
+    def waiting() -> None:
+        print(f"keylint: note: {os.path.relpath(env_file)}: waiting for another keylint fix "
+              "to finish with it", file=err, flush=True)
+
+    with dotenv.locked(env_file, on_wait=waiting):  # sources and env file read under the lock
+        return _fix_targets(targets, opts, only, out, err, errors)
+
+
+def _fix_targets(targets: Sequence[Target], opts: FixOptions,
+                 only: Mapping[str, set[str]] | None, out: TextIO, err: TextIO,
+                 errors: bool) -> int:
+    stream = err if opts.diff else out
     picker = (NamePicker(dotenv.read(opts.env_file)) if opts.env_file is not None
               else NamePicker(opts.environ, read_only=True))
     repo = Repository()

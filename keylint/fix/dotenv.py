@@ -17,7 +17,8 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -203,6 +204,57 @@ def write_atomic(path: Path, data: bytes, mode: int, *, what: str = "cannot writ
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+LOCK_WAIT = 120.0  # seconds: a fix takes well under that; a lock held longer is a hung run
+
+
+@contextlib.contextmanager
+def locked(path: Path, *, wait: float = LOCK_WAIT, on_wait: Callable[[], None] = lambda: None,
+           clock: Callable[[], float] = time.monotonic,
+           sleep: Callable[[float], None] = time.sleep) -> Iterator[None]:
+    """Hold an exclusive lock for a whole read-plan-append-rewrite of the env file at `path`.
+
+    The lock is `flock` on the directory that holds the env file (its real path: a symlinked
+    `.env` locks where the bytes are). Not on the file itself, which `os.replace` swaps for a new
+    inode; not on a lock file, which would be one more file for git to show. Concurrent runs
+    queue: each reads the env file (and the sources) only once it holds the lock, so none
+    appends over another's keys or gives one name two values. `on_wait` is called once if the
+    lock is taken; after `wait` seconds a KeylintError says who to look for.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover (windows: no flock; runs are not serialised)
+        yield
+        return
+    directory = Path(os.path.realpath(path)).parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        raise KeylintError(f"{path}: cannot lock the env file's directory: "
+                           f"{exc.strerror or exc}; no source file was changed") from exc
+    try:
+        deadline = None
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:  # held by another run
+                if deadline is None:
+                    deadline = clock() + wait
+                    on_wait()
+                elif clock() >= deadline:
+                    raise KeylintError(
+                        f"{path}: another keylint fix has held the lock on {directory} for "
+                        f"{wait:.0f} s (a hung run?); no source file was changed") from None
+                sleep(0.05)
+            except OSError as exc:  # e.g. a file system without locks
+                raise KeylintError(f"{path}: cannot lock the env file's directory: "
+                                   f"{exc.strerror or exc}; no source file was changed") from exc
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str] | None:

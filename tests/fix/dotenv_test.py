@@ -177,3 +177,56 @@ def test_a_device_is_never_replaced(tmp_path: Path) -> None:
     with pytest.raises(KeylintError, match="not a regular file"):
         dotenv.write_atomic(fifo, b"A=1\n", 0o600)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def _hold(directory: Path) -> int:
+    import fcntl
+
+    fd = os.open(directory, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+def test_the_lock_waits_for_the_holder_and_says_so_once(tmp_path: Path) -> None:
+    fd = _hold(tmp_path)
+    waits: list[str] = []
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 3:
+            os.close(fd)  # the other run finishes
+
+    with dotenv.locked(tmp_path / ".env", on_wait=lambda: waits.append("waiting"),
+                       clock=lambda: 0.0, sleep=sleep), pytest.raises(BlockingIOError):
+        _hold(tmp_path)  # held now, by this run
+    assert waits == ["waiting"] and len(slept) == 3
+    os.close(_hold(tmp_path))  # and released after the block
+
+
+def test_a_lock_held_too_long_is_a_one_line_error(tmp_path: Path) -> None:
+    fd = _hold(tmp_path)
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    try:
+        with pytest.raises(KeylintError, match=r"another keylint fix has held the lock on .* for "
+                                               r"2 s .*no source file was changed"), \
+                dotenv.locked(tmp_path / ".env", wait=2.0, clock=lambda: now[0], sleep=sleep):
+            raise AssertionError("entered without the lock")
+    finally:
+        os.close(fd)
+    assert now[0] == pytest.approx(2.0)
+
+
+def test_the_lock_follows_a_symlinked_env_file(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / ".env").write_text("")
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / ".env").symlink_to(tmp_path / "real" / ".env")
+    with dotenv.locked(tmp_path / "repo" / ".env"):
+        with pytest.raises(BlockingIOError):
+            _hold(tmp_path / "real")
+        os.close(_hold(tmp_path / "repo"))  # the link's own directory is not the one locked
