@@ -8,16 +8,19 @@ Pragmas (`# pragma: allowlist secret`) are ignored here: output is redacted rega
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, BinaryIO
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from keylint.masking import mask
 
 if TYPE_CHECKING:
     from keylint.scanner.detector import Detector, Match
 
-__all__ = ["KeyMaskingFilter", "StreamRedactor", "redact_api_keys", "redact_bytes", "redact_stream"]
+__all__ = ["KeyMaskingFilter", "Scrubber", "StreamRedactor", "redact_api_keys", "redact_bytes",
+           "redact_stream", "secret_name"]
 
 _CONT = range(0x80, 0xC0)  # UTF-8 continuation bytes
 _PEM_BEGIN = b"-----BEGIN"
@@ -210,37 +213,266 @@ def _chunks(src: BinaryIO, size: int) -> Iterator[bytes]:
         yield piece
 
 
+# A name whose value is a secret whatever the value looks like (`DB_PASSWORD`, `client_secret`,
+# `awsSecretAccessKey`, `twilio.auth_token`, `x-api-key`). Matched on the name's last words, so
+# `token_count`, `max_tokens`, `password_min_length` and `secret_name` are not such names.
+_SECRET_NAME = re.compile(
+    r"(?:^|_)(?:pass(?:word|wd|phrase)?s?|pwd|secrets?|token|credentials?|auth|authorization"
+    r"|bearer|(?:api|access|private|secret|signing|encryption|master)_?keys?|apikeys?)$"
+)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_MASKED = re.compile(r".{0,7}\*\*\*\.\.\..{0,4}", re.DOTALL)  # what `mask` returns: left as is
+_MAX_DEPTH = 16
+_MAX_NODES = 10_000
+# No rule matches inside a shorter string: password-assignment's secret is the shortest ({8,}),
+# and a URL with a password in it is longer.
+_MIN_SECRET = 8
+_BACK = object()  # stands for a container met again inside itself (shown as `[...]`)
+_UNSHOWABLE = "[keylint: value not shown: it cannot be checked for secrets]"
+_TOO_BIG = "[keylint: value not shown: too deep or too big to check, and a field is named like a secret]"
+_QUOTED_NAME = re.compile(r"""['"]([^'"\\\n]{1,64})['"]: """)  # a key in a dict's repr; linear
+
+
+@functools.lru_cache(maxsize=1024)  # field names repeat from record to record
+def secret_name(name: str) -> bool:
+    """True when a field called `name` holds a secret by its name alone (`password`, `api_key`)."""
+    words = _NOT_ALNUM.sub("_", _CAMEL.sub("_", name).lower())
+    return bool(_SECRET_NAME.search(words.strip("_")))
+
+
+def _redact_named(value: str, name: str | None) -> str:
+    """`value` redacted with `name` as the detector's context (`TWILIO_AUTH_TOKEN = "..."`)."""
+    if name is None:
+        return redact_api_keys(value)
+    head = f'{name} = "'
+    clean = redact_api_keys(f'{head}{value}"')
+    if clean.startswith(head) and clean.endswith('"'):
+        inner = clean[len(head):-1]
+        return value if inner == value else inner
+    return redact_api_keys(value)  # the name itself held a secret: judge the value alone
+
+
+class Scrubber:
+    """Mask the secrets in a value and everything it holds: dicts, lists, tuples, sets.
+
+    A string is masked whole when its name (the dict key or field above it) says it is a secret
+    (`secret_name`), else the detector looks at it with that name as context. Numbers are masked
+    by name too. Containers are copied where something inside changed, never edited (they belong
+    to the caller); a value without secrets comes back as the same object. Other objects are left
+    as they are: their `str()` may be costly or have effects (a log message is redacted after it
+    is formatted). Deeper than `max_depth`, or once `max_nodes` values were visited, a container
+    becomes its redacted `repr()`, or a placeholder when that text has a key named like a
+    secret (the detector alone cannot judge such a value). A container met again inside itself
+    becomes `[...]`, and the containers around it are copied: a copy must never lead back to
+    the unmasked original.
+    `found` lists each `(value, what shows instead)`.
+    """
+
+    def __init__(self, *, max_depth: int = _MAX_DEPTH, max_nodes: int = _MAX_NODES) -> None:
+        self.max_depth = max_depth
+        self.nodes = max_nodes
+        self.found: list[tuple[object, object]] = []
+        self._open: set[int] = set()
+        self._screen_nodes = max_nodes
+
+    def screen(self, value: object, name: str | None, lines: list[bytes]) -> bool:
+        """Add to `lines` the text of every string in `value`, as `scrub` would show each to the
+        detector; False when `scrub` must walk it anyway (a field named like a secret, a cycle,
+        too deep or too big). If the detector finds nothing in `b"\\n".join(lines)`, `scrub` would
+        change nothing: its rules judge a line by that line and the lines around it, so a
+        string's line among others is flagged at least wherever it is flagged alone."""
+        return self._screen(value, name, lines, 0)
+
+    def _screen(self, value: object, name: str | None, lines: list[bytes], depth: int) -> bool:
+        self._screen_nodes -= 1
+        kind = type(value)
+        if kind is str or isinstance(value, str):
+            text: str = value  # type: ignore[assignment]
+            if not text or _MASKED.fullmatch(text):  # the same tests, in the order `_text` has
+                return True
+            if name is not None and secret_name(name):
+                return False
+            if len(text) >= _MIN_SECRET:
+                line = text if name is None else f'{name} = "{text}"'
+                lines.append(line.encode("utf-8", "surrogatepass"))
+            return True
+        if kind is int or kind is float or kind is bool or value is None:
+            return kind is bool or value is None or name is None or not secret_name(name)
+        if kind is dict or kind is list or kind is tuple or isinstance(
+            value, (Mapping, list, tuple, set, frozenset)
+        ):
+            if id(value) in self._open or depth >= self.max_depth or self._screen_nodes < 0:
+                return False
+            self._open.add(id(value))
+            try:
+                if isinstance(value, Mapping):
+                    for k, v in value.items():
+                        if not self._screen(k, None, lines, depth + 1):
+                            return False
+                        if not self._screen(v, k if isinstance(k, str) else name, lines,
+                                            depth + 1):
+                            return False
+                    return True
+                items: Iterable[object] = value  # type: ignore[assignment]
+                return all(self._screen(item, name, lines, depth + 1) for item in items)
+            finally:
+                self._open.discard(id(value))
+        if isinstance(value, (bytes, bytearray)):
+            if _masked_bytes(value):
+                return True
+            if name is not None and secret_name(name):
+                return False
+            if len(value) >= _MIN_SECRET:
+                lines.append(bytes(value))
+        elif isinstance(value, (int, float)):  # subclasses (IntEnum, ...): `scrub` masks them by name
+            return name is None or not secret_name(name)
+        return True
+
+    def scrub(self, value: object, name: str | None = None) -> object:
+        """`value` with its secrets masked; `name` is the field that holds it, if any."""
+        return _shown(self._scrub(value, name, 0))
+
+    def _scrub(self, value: object, name: str | None, depth: int) -> object:
+        self.nodes -= 1
+        new: object
+        if isinstance(value, str):
+            new = self._text(value, name)
+        elif isinstance(value, (bytes, bytearray)):
+            new = self._bytes(value, name)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            new = mask(str(value)) if name is not None and secret_name(name) else value
+        elif isinstance(value, (Mapping, list, tuple, set, frozenset)):
+            new = self._container(value, name, depth)
+        else:
+            return value
+        if new is not value and new is not _BACK:
+            self.found.append((value, new))
+        return new
+
+    @staticmethod
+    def _text(value: str, name: str | None) -> str:
+        if not value or _MASKED.fullmatch(value):
+            return value
+        if name is not None and secret_name(name):
+            return mask(value)
+        return value if len(value) < _MIN_SECRET else _redact_named(value, name)
+
+    @staticmethod
+    def _bytes(value: bytes | bytearray, name: str | None) -> bytes | bytearray:
+        if _masked_bytes(value):
+            return value
+        if name is not None and secret_name(name):
+            return mask(bytes(value).decode("utf-8", "replace")).encode("utf-8")
+        out = redact_bytes(bytes(value))
+        return value if out == value else out
+
+    def _container(self, value: object, name: str | None, depth: int) -> object:
+        if id(value) in self._open:
+            return _BACK
+        if depth >= self.max_depth or self.nodes < 0:
+            return self._opaque(value)
+        self._open.add(id(value))
+        try:
+            if isinstance(value, Mapping):
+                return self._mapping(value, name, depth)
+            return self._items(value, name, depth)  # type: ignore[arg-type]
+        finally:
+            self._open.discard(id(value))
+
+    def _mapping(self, value: Mapping[object, object], name: str | None, depth: int) -> object:
+        pairs = []
+        changed = False
+        for k, v in value.items():
+            if self.nodes < 0:  # too big to walk: one detector pass over its text instead
+                return self._opaque(value)
+            nk = self._scrub(k, None, depth + 1)
+            nv = self._scrub(v, k if isinstance(k, str) else name, depth + 1)
+            changed = changed or nk is not k or nv is not v
+            pairs.append((_shown(nk), _shown(nv)))
+        return dict(pairs) if changed else value
+
+    def _items(
+        self, value: list[object] | tuple[object, ...] | set[object] | frozenset[object],
+        name: str | None, depth: int,
+    ) -> object:
+        items = []
+        changed = False
+        for item in value:
+            if self.nodes < 0:
+                return self._opaque(value)
+            new = self._scrub(item, name, depth + 1)
+            changed = changed or new is not item
+            items.append(_shown(new))
+        if not changed:
+            return value
+        if isinstance(value, tuple):
+            if hasattr(value, "_fields"):  # a namedtuple keeps its type (and field names)
+                make: Any = type(value)
+                try:
+                    return make(*items)
+                except Exception:  # an unusual constructor: a plain tuple shows the same values
+                    return tuple(items)
+            return tuple(items)
+        if isinstance(value, list):
+            return items
+        return frozenset(items) if isinstance(value, frozenset) else set(items)
+
+    @staticmethod
+    def _opaque(value: object) -> str:
+        try:
+            text = repr(value)
+        except Exception:  # a hostile __repr__, or nesting too deep even for repr
+            return _UNSHOWABLE
+        if any(secret_name(m.group(1)) for m in _QUOTED_NAME.finditer(text)):
+            return _TOO_BIG
+        return redact_api_keys(text)
+
+
+def _shown(new: object) -> object:
+    return "[...]" if new is _BACK else new
+
+
+def _masked_bytes(value: bytes | bytearray) -> bool:
+    """Empty, or what `mask` returns, encoded: nothing to mask."""
+    if len(value) > 64:  # a mask is 11 characters and `***...`: never longer than this
+        return False
+    return not value or _MASKED.fullmatch(bytes(value).decode("utf-8", "replace")) is not None
+
+
 # Attributes every LogRecord has; anything else came from `extra=` and may hold a key.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+_DROPPED_RECORD = "[keylint: log record dropped: redaction failed]"
+_DROPPED_VALUE = "[keylint: value dropped: redaction failed]"
 
 
 class KeyMaskingFilter(logging.Filter):
-    """A handler filter that masks secrets in a record's message, args, exception and stack.
+    """A handler filter that masks secrets in a record's message, args, extras, exception and stack.
 
     Attach it to handlers (a logger's own filters miss records from child loggers). It edits
-    the record in place (Python 3.11 ignores a returned copy), never raises, and leaves a
-    record without secrets as it was after one detector pass over its message.
+    the record in place (Python 3.11 ignores a returned copy) and never raises. `%`-args, a
+    non-string `msg` and `extra=` fields are walked as `Scrubber` does: nested dicts, lists,
+    tuples and sets are copied with their secrets masked, and a value whose field or key is
+    named like a secret (`password`, `api_key`, `token`) is masked whole. A record without
+    secrets is left as it was. What cannot be checked is dropped, never passed on raw.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Mask secrets in `record`; always keep the record."""
+        """Mask secrets in `record`; keep the record unless it could not even be blanked."""
         try:
             self._redact(record)
         except Exception:  # never let logging fail because of us
-            record.msg, record.args = "[keylint: log record dropped: redaction failed]", ()
-            record.exc_info, record.exc_text, record.stack_info = None, None, None
+            try:
+                _drop(record)
+            except Exception:  # a record type that refuses the placeholders: emit nothing
+                return False
         return True
 
     @staticmethod
     def _redact(record: logging.LogRecord) -> None:
-        try:
-            message = record.getMessage()
-        except Exception:  # a bad format would make logging print the raw args to stderr
-            record.msg, record.args = redact_api_keys(f"{record.msg!r} {record.args!r}"), ()
-        else:
-            clean = redact_api_keys(message)
-            if clean != message:
-                record.msg, record.args = clean, ()
+        extras = [(name, value) for name, value in vars(record).items() if name not in _STANDARD]
+        if not _plainly_clean(record, extras):
+            _redact_fields(record, extras)
         text = record.exc_text
         if record.exc_info and not text:
             text = logging.Formatter().formatException(record.exc_info)
@@ -251,8 +483,55 @@ class KeyMaskingFilter(logging.Filter):
                 record.exc_text, record.exc_info = clean, None
         if record.stack_info:
             record.stack_info = redact_api_keys(record.stack_info)
-        for name, value in list(vars(record).items()):
-            if name not in _STANDARD and isinstance(value, str):
-                clean = redact_api_keys(value)
-                if clean != value:
-                    setattr(record, name, clean)
+
+
+def _plainly_clean(record: logging.LogRecord, extras: list[tuple[str, object]]) -> bool:
+    """True when one detector pass over the message and every string in the args and extras
+    finds nothing (and no field is named like a secret): the common record costs one pass."""
+    screen = Scrubber()
+    lines: list[bytes] = []
+    try:
+        if not isinstance(record.msg, str) and not screen.screen(record.msg, None, lines):
+            return False
+        if record.args and not screen.screen(record.args, None, lines):
+            return False
+        if not all(screen.screen(value, name, lines) for name, value in extras):
+            return False
+        lines.append(record.getMessage().encode("utf-8", "surrogatepass"))
+    except Exception:  # a hostile value or a bad format: the field by field path deals with it
+        return False
+    return not _detector().find(b"\n".join(lines))
+
+
+def _redact_fields(record: logging.LogRecord, extras: list[tuple[str, object]]) -> None:
+    """Mask the message, its args and the extras of `record`, field by field."""
+    scrubber = Scrubber()  # one budget for the whole record
+    if not isinstance(record.msg, str):  # a dict or list logged as the message
+        record.msg = scrubber.scrub(record.msg)
+    if record.args:
+        args = scrubber.scrub(record.args)
+        if args is not record.args:
+            record.args = args  # type: ignore[assignment]
+    try:
+        message = record.getMessage()
+    except Exception:  # a bad format would make logging print the raw args to stderr
+        record.msg, record.args = redact_api_keys(f"{record.msg!r} {record.args!r}"), ()
+    else:
+        clean = redact_api_keys(message)
+        if clean != message:
+            record.msg, record.args = clean, ()
+    for name, value in extras:
+        try:
+            clean_value = scrubber.scrub(value, name)
+        except Exception:  # one field that cannot be checked does not cost the record
+            clean_value = _DROPPED_VALUE
+        if clean_value is not value:
+            setattr(record, name, clean_value)
+
+
+def _drop(record: logging.LogRecord) -> None:
+    """Replace everything in `record` that could hold a secret (redaction failed)."""
+    record.msg, record.args = _DROPPED_RECORD, ()
+    record.exc_info, record.exc_text, record.stack_info = None, None, None
+    for name in [n for n in vars(record) if n not in _STANDARD]:
+        setattr(record, name, _DROPPED_VALUE)

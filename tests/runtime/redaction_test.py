@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -8,7 +10,7 @@ from hypothesis import strategies as st
 
 from keylint.masking import mask
 from keylint.runtime import StreamRedactor, redact_api_keys
-from keylint.runtime.redaction import redact_bytes, redact_stream
+from keylint.runtime.redaction import Scrubber, redact_bytes, redact_stream, secret_name
 from keylint.scanner.engine import detector_for, scan_text
 from tests.fakes import RULE_IDS, assignment, fake_key
 
@@ -192,3 +194,93 @@ def test_a_line_fed_in_tiny_pieces_is_scanned_once_not_per_piece() -> None:
     out = b"".join(r.feed(line[i:i + 1]) for i in range(len(line))) + r.flush()
     assert out == f"progress 10% 20% 30% token={mask(key)} 100%".encode()
     assert len(calls) == 1
+
+
+# ------------------------------------------------------------ Scrubber, secret_name (issue 9, 16)
+
+@pytest.mark.parametrize("name", (
+    "password", "DB_PASSWORD", "dbPassword", "passwd", "pwd", "smtp_pass", "passphrase",
+    "secret", "client_secret", "SECRET_KEY", "aws_secret_access_key", "AWS_SECRET_ACCESS_KEY",
+    "awsSecretAccessKey", "token", "auth_token", "TWILIO_AUTH_TOKEN", "GITHUB_TOKEN",
+    "api_key", "apiKey", "APIKey", "x-api-key", "OPENAI_API_KEY", "apikey", "api_keys",
+    "private_key", "signing_key", "Authorization", "auth", "basic_auth", "credentials",
+    "twilio.auth_token",
+))
+def test_secret_names(name: str) -> None:
+    assert secret_name(name)
+
+
+@pytest.mark.parametrize("name", (
+    "token_count", "max_tokens", "tokenizer", "secret_name", "password_min_length", "bypass",
+    "compass", "key", "sort_key", "cache_key", "author", "auth_method", "user", "host", "",
+))
+def test_names_that_are_not_secret_names(name: str) -> None:
+    assert not secret_name(name)
+
+
+def test_scrubber_returns_a_value_without_secrets_as_the_same_object() -> None:
+    value = {"a": [1, 2.5, None, True, ("x", b"y")], "b": {"c": frozenset({"d"})}, "e": object()}
+    assert Scrubber().scrub(value) is value
+
+
+def test_scrubber_copies_and_never_edits() -> None:
+    key = fake_key("groq-api-key", 31)
+    inner = [key, "plain"]
+    value = {"outer": {"inner": inner, "same": ["x"]}}
+    scrubber = Scrubber()
+    out: Any = scrubber.scrub(value)
+    assert value == {"outer": {"inner": [key, "plain"], "same": ["x"]}}
+    assert out == {"outer": {"inner": [mask(key), "plain"], "same": ["x"]}}
+    assert out["outer"]["same"] is value["outer"]["same"]  # unchanged parts are shared
+    assert (key, mask(key)) in scrubber.found
+
+
+def test_scrubbing_twice_changes_nothing_more() -> None:
+    value = {"password": fake_key("password-assignment", 32), "k": fake_key("npm-access-token", 32),
+             "n": {"api_key": 12345678}}
+    once = Scrubber().scrub(value)
+    assert Scrubber().scrub(once) is once
+
+
+def test_the_name_gives_a_bare_shape_its_provider_context() -> None:
+    key = fake_key("deepgram-api-key", 33)  # 40 hex: a key only next to its provider's name
+    assert Scrubber().scrub(key) is key
+    assert Scrubber().scrub(key, "DEEPGRAM_API_KEY") == mask(key)
+    assert Scrubber().scrub({"deepgram": key}) == {"deepgram": mask(key)}
+
+
+def test_a_key_in_the_name_does_not_hide_the_value() -> None:
+    key, other = fake_key("huggingface-user-token", 34), fake_key("slack-bot-token", 34)
+    assert Scrubber().scrub({key: other}) == {mask(key): mask(other)}
+
+
+def test_scrubber_limits_its_walk() -> None:
+    key = fake_key("xai-api-key", 35)
+    assert Scrubber(max_depth=1).scrub([[key]]) == [repr([mask(key)])]
+    assert Scrubber(max_nodes=3).scrub(["a", "b", "c", key]) == repr(["a", "b", "c", mask(key)])
+    assert Scrubber(max_nodes=3).scrub({"a": 1, "b": 2, "c": key}) == repr({"a": 1, "b": 2, "c": mask(key)})
+    assert Scrubber(max_depth=1).scrub([{"password": "x"}]) == [
+        "[keylint: value not shown: too deep or too big to check, and a field is named like a secret]"
+    ]
+
+
+def test_scrubber_survives_a_hostile_repr_beyond_its_limits() -> None:
+    class NoRepr(list[object]):
+        def __repr__(self) -> str:
+            raise RuntimeError("no repr")
+
+    assert Scrubber(max_depth=0).scrub(NoRepr()) == (
+        "[keylint: value not shown: it cannot be checked for secrets]"
+    )
+
+
+def test_a_namedtuple_with_an_unusual_constructor_becomes_a_tuple() -> None:
+    key = fake_key("tavily-api-key", 36)
+
+    class Odd(tuple[str, ...]):
+        _fields = ("a",)
+
+        def __new__(cls, items: Iterable[str]) -> Odd:
+            return super().__new__(cls, items)
+
+    assert Scrubber().scrub(Odd([key, "b"])) == (mask(key), "b")
