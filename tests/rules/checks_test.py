@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import zlib
 
 import pytest
@@ -75,3 +76,24 @@ def test_placeholders(value: str) -> None:
 def test_aws_documented_examples_are_not_keys() -> None:
     assert not checks.not_documented_example("AKIAIOSFODNN7EXAMPLE")
     assert checks.not_documented_example(fake_key("aws-access-key-id"))
+
+
+def _segment(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(("header", "payload", "expected"), [
+    pytest.param(b'{"alg": "HS256"}', b'{"a":' * 5000 + b"1" + b"}" * 5000, True,
+                 id="deep payload object"),
+    pytest.param(b'{"alg": "HS256"}', b"[" * 5000 + b"]" * 5000, False, id="deep payload array"),
+    pytest.param(b'{"x":' * 5000 + b'{"alg": 1}' + b"}" * 5000, b'{"sub": 1}', True,
+                 id="deep header naming an algorithm"),
+    pytest.param(b'{"x":' * 5000 + b"1" + b"}" * 5000, b'{"sub": 1}', False,
+                 id="deep header without one"),
+])
+def test_jwt_nested_deeper_than_json_parses_is_judged_not_raised(
+    header: bytes, payload: bytes, expected: bool
+) -> None:
+    # json.loads raised RecursionError, and the file holding the token failed to scan.
+    signature = fake_key("jwt").split(".")[2]
+    assert checks.jwt(f"{_segment(header)}.{_segment(payload)}.{signature}") is expected

@@ -351,3 +351,15 @@ def test_keys_in_a_long_run_of_triggers_are_still_found() -> None:
     pypi = fake_key("pypi-api-token", 12)
     text = "eyJ" * 2000 + f' "{key}" ' + "x" + "pypi-AgEIcHlwaS5vcmc" * 100 + f" {pypi}\n"
     assert ids(text) == ["jwt", "pypi-api-token"]
+
+
+def test_a_jwt_nested_deeper_than_json_parses_does_not_stop_the_scan() -> None:
+    import base64
+
+    def segment(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    deep = (segment(b'{"alg": "HS256"}') + "." + segment(b'{"a":' * 5000 + b"1" + b"}" * 5000)
+            + "." + fake_key("jwt").split(".")[2])
+    key = fake_key("github-token", 13)
+    assert ids(f'token = "{deep}"\nGH = "{key}"\n') == ["jwt", "github-token"]
