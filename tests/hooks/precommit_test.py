@@ -85,11 +85,13 @@ def test_every_finding_of_a_batch_is_listed(work: Path, capsys: pytest.CaptureFi
     assert "keylint: 3 new secrets in 2 files: blocked." in out
 
 
-def test_binary_files_and_allowlisted_lines_pass(work: Path) -> None:
+def test_allowlisted_lines_pass_and_a_key_in_a_binary_file_does_not(work: Path) -> None:
     key = fake_key(KEY_RULE, 4)
-    write(work, "blob.bin", b"\0\x01" + key.encode())
     write(work, "fixture.py", f'KEY = "{key}"  # pragma: allowlist secret\n')
-    assert main(["blob.bin", "fixture.py"]) == 0
+    write(work, "image.bin", b"\0\x01PNG\x02" * 100)
+    assert main(["image.bin", "fixture.py"]) == 0
+    write(work, "blob.bin", b"\0\x01" + key.encode())  # committed, it is a leak all the same
+    assert main(["blob.bin", "fixture.py"]) == 1
 
 
 def test_config_excludes_and_disabled_rules_are_honoured(work: Path) -> None:
@@ -184,3 +186,32 @@ def test_a_key_in_a_file_name_is_masked_in_the_remedy_line(repo: Path,
         assert main([name]) == 1
         out = capsys.readouterr()
         assert "    -> " in out.out and key not in out.out + out.err
+
+
+@pytest.mark.parametrize("kind", ["over the size limit", "NUL bytes", "UTF-16 without a mark"])
+def test_the_hook_reads_what_a_tree_scan_passes_over(repo: Path, kind: str,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """A commit must not carry a key because its file is large or has a NUL byte."""
+    monkeypatch.chdir(repo)
+    key = fake_key(KEY_RULE, 90)
+    line = openai_line(90)
+    if kind == "over the size limit":
+        data = b"# padding line\n" * 750_000 + line.encode()  # 11 MB: over the 10 MiB default
+    elif kind == "NUL bytes":
+        data = b"\0" * 64 + b"\n" + line.encode() + b"\0" * 64
+    else:
+        data = line.encode("utf-16-le")
+    write(repo, "blob.dat", data)
+    assert main(["blob.dat"]) == 1
+    out = capsys.readouterr()
+    assert "blob.dat:" in out.out and key not in out.out + out.err
+
+
+def test_a_size_limit_the_user_set_is_kept_and_named(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(repo)
+    write(repo, "pyproject.toml", "[tool.keylint]\nmax_file_size = 1000\n")
+    write(repo, "big.py", "# pad\n" * 400 + openai_line(91))
+    assert main(["big.py"]) == 0
+    assert "note: big.py: skipped: " in capsys.readouterr().err

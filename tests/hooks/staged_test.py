@@ -66,12 +66,13 @@ def test_excludes_size_cap_binary_and_baseline_files_are_skipped(repo: Path) -> 
     write(repo, ".secrets.baseline", openai_line(9))
     write(repo, "ok.py", openai_line(10))
     stage(repo, ["vendor/lib.py", "big.txt", "image.bin", ".secrets.baseline", "ok.py"])
-    cfg = Config(exclude=("vendor/",), max_file_size=300)
+    cfg = Config(exclude=("vendor/",), max_file_size=300)  # a limit the user chose: kept
     result = scan_staged(cfg, cwd=str(repo))
-    assert [f.path for f in result.findings] == ["ok.py"]
+    # A binary file is a gate's business too: its text runs are read.
+    assert sorted(f.path for f in result.findings) == ["image.bin", "ok.py"]
     assert {(p.display, p.reason.split(":")[0]) for p in result.problems} == {
-        ("big.txt", "skipped"), ("image.bin", "binary")}
-    assert (result.files_scanned, result.files_skipped) == (1, 2)
+        ("big.txt", "skipped")}
+    assert (result.files_scanned, result.files_skipped) == (2, 1)
 
 
 def test_notebook_image_data_is_not_scanned(repo: Path) -> None:
@@ -156,3 +157,16 @@ def test_a_staged_utf16_file_is_scanned_and_binaries_are_counted_quietly(repo: P
     assert done.returncode == 1
     assert done.stdout.startswith("ps.env:2:16: OpenAI Project Key")
     assert "blob.bin" not in done.stderr
+
+
+def test_staged_large_and_binary_files_are_read(repo: Path) -> None:
+    """`--staged` is a gate: a large blob is streamed from git, a binary one read as text."""
+    key = fake_key(KEY_RULE, 92)
+    write(repo, "huge.txt", b"# padding line\n" * 750_000 + openai_line(92).encode())
+    write(repo, "padded.cfg", b"\0" * 32 + b"\n" + openai_line(93).encode())
+    stage(repo, ["huge.txt", "padded.cfg"])
+    done = keylint(repo, "scan", "--staged")
+    assert done.returncode == 1, done.stderr
+    assert sorted(ln.split(":")[0] for ln in done.stdout.splitlines()[:-1]) == [
+        "huge.txt", "padded.cfg"]
+    assert "huge.txt:750001:" in done.stdout and key not in done.stdout + done.stderr

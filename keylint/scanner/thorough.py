@@ -1,0 +1,95 @@
+"""What a gate reads of the files a tree scan passes over: a commit must not carry a key because
+the file holding it is large or has a NUL byte.
+
+- A file over `max_file_size` is scanned as a stream, in windows of `WINDOW` bytes that overlap
+  by `OVERLAP` (more than any secret and the lines of context around it): memory stays bounded
+  (a window holds at most WINDOW * 5/4 + 2 * OVERLAP bytes) whatever the size and the line
+  lengths, and every secret is whole in some window.
+- A file with NUL bytes is scanned as text: UTF-16 without a byte-order mark (every other byte
+  NUL) is decoded; otherwise each NUL is read as a blank, so the text runs between them (a key
+  in a NUL-padded config, a constant in a compiled file) are scanned in place, lines unchanged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import BinaryIO
+
+from keylint.scanner.detector import Detector
+from keylint.scanner.engine import scan_spans
+from keylint.scanner.finding import Finding
+
+WINDOW = 8 << 20
+OVERLAP = 64 << 10
+_CONTEXT = 3  # lines kept before a window's start (pragmas, the detector's context)
+_SNIFF = 8192
+
+
+def binary_text(data: bytes) -> bytes:
+    """The text a file with NUL bytes holds, as the detector reads it."""
+    for codec, zeros in (("utf-16-le", data[1:_SNIFF:2]), ("utf-16-be", data[0:_SNIFF:2])):
+        if zeros and zeros.count(0) * 10 >= len(zeros) * 9:  # ASCII-range UTF-16, no mark
+            text = data[:len(data) - len(data) % 2].decode(codec, "replace")
+            return text.encode("utf-8", "surrogateescape")
+    return data.replace(b"\0", b" ")
+
+
+def _read_full(stream: BinaryIO, n: int) -> bytes:
+    """Up to `n` bytes: a pipe may return less per read before its end."""
+    parts, got = [], 0
+    while got < n:
+        part = stream.read(n - got)
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+    return b"".join(parts)
+
+
+def scan_stream(stream: BinaryIO, path: str, detector: Detector,
+                window: int = WINDOW, overlap: int = OVERLAP) -> list[Finding]:
+    """Findings in a stream of any size, read window by window (NULs blanked)."""
+    findings: list[Finding] = []
+    buf = b""
+    at = 0  # offset in the stream of buf[0]
+    line = 1  # line number of buf[0]
+    done = 0  # findings starting before this offset were reported by an earlier window
+    while True:
+        chunk = _read_full(stream, window)
+        end = len(chunk) < window
+        buf += chunk.replace(b"\0", b" ")
+        # Where this window's findings stop: a line start just before the overlap (or, in an
+        # endless line, the overlap's start), never far back, so what is kept stays bounded.
+        nl = buf.rfind(b"\n", max(0, len(buf) - overlap - window // 4), len(buf) - overlap)
+        cut = len(buf) if end else (nl + 1 if nl >= 0 else len(buf) - overlap)
+        for f, start, _ in scan_spans(buf, path, detector):
+            if done <= at + start and (end or start < cut):
+                findings.append(dataclasses.replace(f, line=f.line + line - 1,
+                                                    end_line=f.end_line + line - 1))
+        if end:
+            return findings
+        done = at + cut
+        keep = cut
+        for _ in range(_CONTEXT):
+            if keep == 0:
+                break
+            keep = buf.rfind(b"\n", 0, keep - 1) + 1
+        keep = max(keep, cut - overlap, 1)  # long lines: no more than the overlap
+        line += buf.count(b"\n", 0, keep)
+        at += keep
+        buf = buf[keep:]
+
+
+def passed_over(reason: str) -> bool:
+    """True for the skips a gate must not make: a binary file, a file over the size limit."""
+    return reason == "binary" or "(max_file_size)" in reason
+
+
+def scan_file(open_path: str, display: str, detector: Detector, max_size: int) -> list[Finding]:
+    """A file the tree scan passed over, read as a gate must: streamed when over `max_size`."""
+    with open(open_path, "rb") as f:
+        if os.fstat(f.fileno()).st_size > max_size:
+            return scan_stream(f, display, detector)
+        data = f.read()
+    return [f for f, _, _ in scan_spans(binary_text(data), display, detector)]

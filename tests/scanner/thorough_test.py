@@ -1,0 +1,90 @@
+"""keylint.scanner.thorough: large files streamed in windows, files with NULs read as text."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+
+from keylint.scanner import thorough
+from keylint.scanner.engine import detector_for, scan_bytes
+from keylint.scanner.thorough import binary_text, scan_stream
+from tests.fakes import assignment, fake_key
+
+RULES = ("openai-project-key", "anthropic-api-key", "private-key", "mistral-api-key")
+
+
+def _document(seed: int, lines: int = 600) -> bytes:
+    rng = random.Random(seed)
+    out = []
+    for n in range(lines):
+        if rng.random() < 0.04:
+            rule = rng.choice(RULES)
+            out.append(assignment(rule, fake_key(rule, seed * 1000 + n)))
+        else:
+            out.append(f"value_{n} = {rng.randrange(10**6)}  # {'x' * rng.randrange(80)}")
+    return ("\n".join(out) + "\n").encode()
+
+
+def _key(f: object) -> tuple[object, ...]:
+    return (f.line, f.column, f.end_line, f.end_column, f.rule_id, f.hashed_secret)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize(("window", "overlap"), [(4096, 1024), (2500, 900), (1 << 20, 1024)])
+def test_windows_find_what_one_pass_finds(seed: int, window: int, overlap: int) -> None:
+    data = _document(seed)
+    det = detector_for()
+    whole = [_key(f) for f in scan_bytes(data, "big.py", det)]
+    assert whole, "the document plants keys"
+    streamed = [_key(f) for f in scan_stream(io.BytesIO(data), "big.py", det, window, overlap)]
+    assert streamed == whole
+
+
+def test_one_endless_line_is_still_read_in_bounded_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    keys = [fake_key("openai-project-key", n) for n in range(40)]
+    data = " ".join(f'"{k}"' + " pad" * 300 for k in keys).encode()
+    sizes: list[int] = []
+    real = thorough.scan_spans
+
+    def counting(buf: bytes, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        sizes.append(len(buf))
+        return real(buf, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(thorough, "scan_spans", counting)
+    found = scan_stream(io.BytesIO(data), "min.js", detector_for(), 8192, 1024)
+    assert sorted(f.hashed_secret for f in found) == sorted(
+        f.hashed_secret for f in scan_bytes(data, "min.js"))
+    assert max(sizes) <= 8192 * 5 // 4 + 2 * 1024 and len(sizes) > 5  # bounded, whatever the length
+
+
+def test_a_short_line_then_an_endless_one_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = fake_key("anthropic-api-key", 9)
+    data = b"first line\n" + b"x" * 100_000 + f' "{key}" '.encode() + b"y" * 100_000
+    sizes: list[int] = []
+    real = thorough.scan_spans
+
+    def counting(buf: bytes, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        sizes.append(len(buf))
+        return real(buf, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(thorough, "scan_spans", counting)
+    [f] = scan_stream(io.BytesIO(data), "x.txt", detector_for(), 8192, 1024)
+    assert f.secret == key and f.line == 2
+    assert max(sizes) <= 8192 * 5 // 4 + 2 * 1024
+
+
+def test_bom_less_utf16_is_decoded() -> None:
+    key = fake_key("anthropic-api-key", 5)
+    line = assignment("anthropic-api-key", key) + "\n"
+    for codec in ("utf-16-le", "utf-16-be"):
+        [f] = scan_bytes(binary_text(line.encode(codec)), "ps1.txt")
+        assert (f.line, f.rule_id) == (1, "anthropic-api-key")
+
+
+def test_text_runs_between_nuls_are_scanned_in_place() -> None:
+    key = fake_key("openai-project-key", 6)
+    data = b"\0\0\x01\x02header\0\n\0" + assignment("openai-project-key", key).encode() + b"\0\0\n"
+    [f] = scan_bytes(binary_text(data), "config.bin")
+    assert f.line == 2 and f.secret == key
