@@ -152,6 +152,9 @@ def fix_targets(targets: Sequence[Target], opts: FixOptions, *,
               "to finish with it", file=err, flush=True)
 
     with dotenv.locked(env_file, on_wait=waiting):  # sources and env file read under the lock
+        for stale in dotenv.remove_stale(env_file):
+            print(f"keylint: note: removed {shown_path(os.path.relpath(stale))}, a temp copy of "
+                  f"{os.path.relpath(env_file)} left by an interrupted keylint fix", file=err)
         return _fix_targets(targets, opts, only, out, err, errors)
 
 

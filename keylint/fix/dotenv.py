@@ -13,6 +13,8 @@ expands in any quotes.
 from __future__ import annotations
 
 import contextlib
+import errno
+import hashlib
 import os
 import re
 import subprocess
@@ -171,37 +173,99 @@ def append(path: Path, entries: Sequence[Entry]) -> bool:
         old += b"\n"
     data = old + render(entries).encode("utf-8")
     write_atomic(path, data, 0o600 if mode is None else mode,
-                 what="cannot write the env file", suffix="; no source file was changed")
+                 what="cannot write the env file", suffix="; no source file was changed",
+                 tmp_dir=private_dir(path))
     return mode is None
 
 
-def write_atomic(path: Path, data: bytes, mode: int, *, what: str = "cannot write",
-                 suffix: str = "") -> None:
-    """Write `data` to `path` through a temp file in the same directory and `os.replace`.
+_TMP_SUFFIX = ".keylint-tmp"
 
-    A symlink is followed (its target is replaced, the link stays); anything but a regular file
-    (a device, a FIFO) is refused rather than replaced.
+
+def _tmp_prefix(path: Path, directory: Path | None = None) -> str:
+    """`.NAME.` beside the file; in a shared directory (the git directory), `.NAME.<hash>.`
+    with a hash of the file's real path, so runs for two `.env` files never touch each other's."""
+    if directory is None or directory == path.parent:
+        return f".{path.name}."
+    return f".{path.name}.{hashlib.sha1(str(path).encode()).hexdigest()[:12]}."
+
+
+def private_dir(path: Path) -> Path | None:
+    """Where the env file's temp copy is written: the git directory of the work tree holding
+    it, which git never lists, commits or shows; None outside git (then: beside the file)."""
+    directory = Path(os.path.realpath(path)).parent
+    if not directory.is_dir():
+        return None
+    out = _git(directory, "rev-parse", "--absolute-git-dir")
+    if out is None or out.returncode != 0 or not out.stdout.strip():
+        return None
+    git_dir = Path(out.stdout.strip())
+    return git_dir if git_dir.is_dir() else None
+
+
+def remove_stale(path: Path) -> list[Path]:
+    """Remove temp copies of the env file that a killed run left (beside it or in the git
+    directory); return them. Call it holding `locked(path)`: no live run then has one."""
+    real = Path(os.path.realpath(path))
+    places = [real.parent, private_dir(path)]
+    removed = []
+    for place in dict.fromkeys(p for p in places if p is not None):
+        prefix = _tmp_prefix(real, place)
+        try:
+            names = os.listdir(place)
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith(prefix) and name.endswith(_TMP_SUFFIX):
+                stale = place / name
+                with contextlib.suppress(OSError):
+                    if stale.is_file() and not stale.is_symlink():
+                        stale.unlink()
+                        removed.append(stale)
+    return removed
+
+
+def write_atomic(path: Path, data: bytes, mode: int, *, what: str = "cannot write",
+                 suffix: str = "", tmp_dir: Path | None = None) -> None:
+    """Write `data` to `path` through a temp file and `os.replace`.
+
+    The temp file goes in `tmp_dir` (the env file's: the git directory, where a run killed
+    mid-write leaves nothing git would show or commit), or beside `path` when none is given or
+    `tmp_dir` is on another file system. A symlink is followed (its target is replaced, the link
+    stays); anything but a regular file (a device, a FIFO) is refused rather than replaced.
     """
     path = Path(os.path.realpath(path))
     if path.exists() and not path.is_file():
         raise KeylintError(f"{path}: {what}: not a regular file{suffix}")
-    directory = path.parent
-    tmp = None
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".keylint-tmp", dir=directory)
-        try:
-            os.fchmod(fd, mode)
-            os.write(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-        tmp = None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for directory in ([tmp_dir] if tmp_dir is not None else []) + [path.parent]:
+            if _replace_via(directory, path, data, mode):
+                return
     except OSError as exc:
         raise KeylintError(f"{path}: {what}: {exc.strerror or exc}{suffix}") from exc
+
+
+def _replace_via(directory: Path, path: Path, data: bytes, mode: int) -> bool:
+    """Write a temp file in `directory` and rename it to `path`; False when the rename crosses
+    file systems (the caller then tries beside `path`)."""
+    fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(path, directory), suffix=_TMP_SUFFIX,
+                               dir=directory)
+    try:
+        with open(fd, "wb", closefd=True) as fh:  # write() loops until all is written
+            os.fchmod(fh.fileno(), mode)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV or directory == path.parent:
+                raise
+            return False
+        tmp = ""
+        return True
     finally:
-        if tmp is not None:
+        if tmp:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
 

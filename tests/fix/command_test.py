@@ -152,6 +152,51 @@ def test_a_crash_in_one_file_is_exit_2_and_the_others_are_fixed(
     assert dotenv.read(repo / ".env") == {"OPENAI_API_KEY": K}
 
 
+def _temp_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.name.endswith(".keylint-tmp"))
+
+
+def test_a_run_killed_while_writing_the_env_file_leaves_nothing_git_sees(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / ".gitignore").write_text(".env\n")
+    git(repo, "add", ".gitignore")
+    git(repo, "commit", "-qm", "ignore .env")
+    killed = subprocess.run(  # kill -9 once the env file's temp copy is written, before its rename
+        [sys.executable, "-c", "import os, sys; os.fsync = lambda fd: os._exit(137); "
+         "from keylint.cli import main; sys.exit(main(['fix']))"],
+        cwd=repo, capture_output=True, text=True, check=False)
+    assert killed.returncode == 137, killed.stderr
+    (stale,) = _temp_files(repo)
+    assert K in stale.read_text()  # what a killed run really leaves
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+    assert git(repo, "ls-files", "-co", "--exclude-standard") == ".gitignore\napp.py\n"
+    assert not (repo / ".env").exists() and (repo / "app.py").read_text() == fill(APP)
+
+    assert main(["fix"]) == 1
+    _, err = _out(capsys)
+    assert _temp_files(repo) == []
+    assert "keylint: note: removed " in err and "a temp copy of .env left by an interrupted " \
+        "keylint fix" in err
+    assert dotenv.read(repo / ".env") == {"OPENAI_API_KEY": K}
+
+
+def test_a_stale_temp_copy_beside_the_env_file_is_removed_outside_git(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    (tmp_path / "app.py").write_text(fill(APP))
+    stale = tmp_path / "..env.x1y2z3.keylint-tmp"
+    stale.write_text(f"OLD={A}\n")
+    kept = tmp_path / ".app.py.x1y2z3.keylint-tmp"  # not the env file's: not ours to remove
+    kept.write_text("x = 1\n")
+    assert main(["fix"]) == 1
+    _, err = _out(capsys)
+    assert not stale.exists() and kept.exists()
+    assert "keylint: note: removed ..env.x1y2z3.keylint-tmp, a temp copy of .env" in err
+    assert dotenv.read(tmp_path / ".env") == {"OPENAI_API_KEY": K}
+
+
 def test_env_file_failure_leaves_sources_untouched(repo: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     (repo / "afile").write_text("")

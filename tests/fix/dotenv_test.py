@@ -230,3 +230,54 @@ def test_the_lock_follows_a_symlinked_env_file(tmp_path: Path) -> None:
         with pytest.raises(BlockingIOError):
             _hold(tmp_path / "real")
         os.close(_hold(tmp_path / "repo"))  # the link's own directory is not the one locked
+
+
+def test_the_env_temp_copy_goes_in_the_git_directory(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = git_repo(tmp_path / "repo")
+    seen: list[str] = []
+    real_replace = os.replace
+
+    def replace(src: str, dst: str) -> None:
+        seen.append(os.path.relpath(src, repo))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    dotenv.append(repo / ".env", [dotenv.Entry("K", "v", "m.py")])
+    (tmp,) = seen
+    assert tmp.startswith(".git/..env.") and tmp.endswith(".keylint-tmp")
+    assert dotenv.read(repo / ".env") == {"K": "v"}
+
+
+def test_another_file_system_falls_back_to_beside_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    repo = git_repo(tmp_path / "repo")
+    real_replace = os.replace
+    tried: list[str] = []
+
+    def replace(src: str, dst: str) -> None:
+        tried.append(os.path.dirname(os.path.relpath(src, repo)))
+        if "/.git/" in src:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    dotenv.append(repo / ".env", [dotenv.Entry("K", "v", "m.py")])
+    assert tried == [".git", ""]
+    assert dotenv.read(repo / ".env") == {"K": "v"}
+    assert [p.name for p in repo.rglob("*.keylint-tmp")] == []
+
+
+def test_stale_copies_of_another_env_file_are_not_touched(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "repo")
+    (repo / "sub").mkdir()
+    git_dir = repo / ".git"
+    mine = dotenv._tmp_prefix(repo / ".env", git_dir) + "abc.keylint-tmp"
+    theirs = dotenv._tmp_prefix(repo / "sub" / ".env", git_dir) + "abc.keylint-tmp"
+    assert mine != theirs
+    for name in (mine, theirs):
+        (git_dir / name).write_text("K=v\n")
+    assert dotenv.remove_stale(repo / ".env") == [git_dir / mine]
+    assert (git_dir / theirs).exists()
