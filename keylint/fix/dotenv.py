@@ -332,22 +332,46 @@ def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
 def ensure_ignored(path: Path) -> Path | None:
     """Make git ignore the env file; return the `.gitignore` changed, None when none was needed.
 
-    Refuses (KeylintError) when the file is tracked: appending keys would commit them.
+    Refuses (KeylintError) when the file is tracked: appending keys would commit them. A
+    symlinked env file is checked twice: the link where it is, and the file it points to (where
+    the keys are written), in whatever work tree holds that file.
     """
     directory = path.parent.resolve()
     if not directory.is_dir():
         directory.mkdir(parents=True, exist_ok=True)
-    root_out = _git(directory, "rev-parse", "--show-toplevel")
-    if root_out is None or root_out.returncode != 0:
-        return None  # not in a git work tree: nothing to ignore it from
-    root = Path(root_out.stdout.strip())
-    target = directory / path.name
-    rel = os.path.relpath(target, root).replace(os.sep, "/")
-    tracked = _git(root, "ls-files", "--error-unmatch", "--", rel)
-    if tracked is not None and tracked.returncode == 0:
-        raise KeylintError(f"{path}: the env file is tracked by git, so moved keys would be "
-                           f"committed; use --env-file with an ignored path, or run "
-                           f"`git rm --cached {rel}` first; no source file was changed")
+    link = directory / path.name
+    real = Path(os.path.realpath(path))
+    places: list[tuple[Path, str]] = []
+    for place in dict.fromkeys((link, real)):
+        root = _work_tree(place.parent)
+        if root is None:
+            continue  # not in a git work tree: nothing to ignore it from
+        rel = os.path.relpath(place, root).replace(os.sep, "/")
+        tracked = _git(root, "ls-files", "--error-unmatch", "--", rel)
+        if tracked is not None and tracked.returncode == 0:
+            what = "the env file is" if place == link else \
+                f"the env file is a symbolic link to {place}, which is"
+            raise KeylintError(f"{path}: {what} tracked by git, so moved keys would be "
+                               f"committed; use --env-file with an ignored path, or run "
+                               f"`git rm --cached {rel}` first; no source file was changed")
+        places.append((root, rel))
+    changed = None
+    for root, rel in places:
+        changed = _ignore(root, rel, path) or changed
+    return changed
+
+
+def _work_tree(directory: Path) -> Path | None:
+    if not directory.is_dir():
+        return None
+    out = _git(directory, "rev-parse", "--show-toplevel")
+    if out is None or out.returncode != 0 or not out.stdout.strip():
+        return None
+    return Path(out.stdout.strip())
+
+
+def _ignore(root: Path, rel: str, path: Path) -> Path | None:
+    """Add `rel` to the work tree's `.gitignore` unless git ignores it already."""
     if _ignored(root, rel):
         return None
     gitignore = root / ".gitignore"

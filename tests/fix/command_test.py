@@ -214,6 +214,19 @@ def test_tracked_env_file_is_refused(repo: Path, capsys: pytest.CaptureFixture[s
     assert (repo / ".env").read_text() == "OTHER=1\n"
 
 
+def test_an_env_file_linked_to_a_tracked_file_is_refused(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "settings.env").write_text("DEBUG=1\n")
+    git(repo, "add", "settings.env")
+    (repo / ".gitignore").write_text(".env\n")
+    (repo / ".env").symlink_to("settings.env")
+    assert main(["fix"]) == 2
+    _, err = _out(capsys)
+    assert "is a symbolic link to" in err and "which is tracked by git" in err
+    assert (repo / "settings.env").read_text() == "DEBUG=1\n"
+    assert (repo / "app.py").read_text() == fill(APP)
+
+
 def test_no_env_file_uses_the_environment(repo: Path, monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fix", "--no-env-file"]) == 1  # the key is still there

@@ -152,6 +152,39 @@ def test_a_tracked_env_file_is_refused(tmp_path: Path) -> None:
         dotenv.ensure_ignored(repo / ".env")
 
 
+@pytest.mark.parametrize("link_ignored", (False, True), ids=("link not ignored", "link ignored"))
+def test_a_symlink_to_a_tracked_file_is_refused(tmp_path: Path, link_ignored: bool) -> None:
+    repo = git_repo(tmp_path / "repo")
+    (repo / "config").mkdir()
+    (repo / "config" / "settings.env").write_text("DEBUG=1\n")
+    git(repo, "add", "config/settings.env")
+    (repo / ".env").symlink_to("config/settings.env")
+    if link_ignored:
+        (repo / ".gitignore").write_text(".env\n")
+    with pytest.raises(KeylintError, match=r"\.env: the env file is a symbolic link to .*"
+                                           r"settings\.env, which is tracked by git.*"
+                                           r"`git rm --cached config/settings\.env`"):
+        dotenv.ensure_ignored(repo / ".env")
+    assert (repo / ".gitignore").exists() == link_ignored
+
+
+def test_a_symlink_to_a_tracked_file_of_another_repository_is_refused(tmp_path: Path) -> None:
+    repo, other = git_repo(tmp_path / "repo"), git_repo(tmp_path / "other")
+    (other / "shared.env").write_text("")
+    git(other, "add", "shared.env")
+    (repo / ".env").symlink_to(other / "shared.env")
+    with pytest.raises(KeylintError, match="which is tracked by git"):
+        dotenv.ensure_ignored(repo / ".env")
+
+
+def test_a_symlink_to_an_untracked_file_gets_both_ignored(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "repo")
+    (repo / "private").mkdir()
+    (repo / ".env").symlink_to("private/keys.env")
+    assert dotenv.ensure_ignored(repo / ".env") == repo / ".gitignore"
+    assert (repo / ".gitignore").read_text() == ".env\nprivate/keys.env\n"
+
+
 def test_a_negated_ignore_rule_is_reported(tmp_path: Path) -> None:
     repo = git_repo(tmp_path / "repo")
     (repo / "sub").mkdir()  # a nested .gitignore re-includes what the root one ignores
