@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from keylint.fix.model import Change, Skip
-from keylint.masking import mask
+from keylint.fix.split import split_keys
+from keylint.masking import mask, shown_path
 from keylint.rules import PROVIDERS, RULES_BY_ID
+from keylint.scanner.engine import detector_for
 from keylint.scanner.finding import Finding
 
 LOAD_HINT = ("load the env file before the code runs: python-dotenv's load_dotenv(), direnv, "
@@ -63,12 +66,35 @@ def manual_fix(path: str, f: Finding) -> str:
 
 
 def masked_diff(old: bytes, new: bytes, path: str, secrets: Iterable[str]) -> str:
-    """A unified diff of one file with every secret masked on both sides."""
-    a, b = old.decode("utf-8", "replace"), new.decode("utf-8", "replace")
-    for s in sorted(set(secrets), key=len, reverse=True):
-        a, b = a.replace(s, mask(s)), b.replace(s, mask(s))
+    """A unified diff of one file with every secret masked on both sides.
+
+    Masked: `secrets` (what the fix found), and whatever any rule matches in either side,
+    pragmas and the configured rule selection notwithstanding (an allowlisted or disabled key
+    is not fixed, but it is still not printed), including keys split across literals.
+    """
+    found = set(secrets)
+    a, b = (_masked(data, path, found) for data in (old, new))
+    shown = shown_path(path)
     return "".join(difflib.unified_diff(a.splitlines(keepends=True), b.splitlines(keepends=True),
-                                        f"a/{path}", f"b/{path}"))
+                                        f"a/{shown}", f"b/{shown}"))
+
+
+def _masked(data: bytes, path: str, secrets: set[str]) -> str:
+    detector = detector_for()  # every rule, and `find` knows nothing of pragmas
+    text = data.decode("utf-8", "replace")
+    split = split_keys(data, path, detector, pragmas=False) if path.endswith(
+        (".py", ".pyw", ".pyi")) else []
+    if split:
+        starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        for f in sorted(split, key=lambda f: (f.line, f.column), reverse=True):
+            lo = starts[f.line - 1] + f.column - 1
+            hi = starts[f.end_line - 1] + f.end_column - 1
+            # The pieces go; the line breaks between them stay, so hunks keep their line numbers.
+            text = text[:lo] + mask(f.secret) + "\n" * text.count("\n", lo, hi) + text[hi:]
+    secrets = secrets | {m.secret for m in detector.find(data)}
+    for s in sorted(secrets, key=len, reverse=True):
+        text = text.replace(s, mask(s))
+    return text
 
 
 @dataclass(frozen=True)

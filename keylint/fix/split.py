@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import replace
 
 from keylint.scanner.detector import Detector
-from keylint.scanner.engine import scan_spans
 from keylint.scanner.finding import Finding
 from keylint.scanner.pragmas import allowed
 
@@ -68,24 +66,29 @@ def _allowed_lines(data: bytes, first: int, last: int) -> bool:
     return False
 
 
-def split_keys(data: bytes, path: str, detector: Detector) -> list[Finding]:
-    """Keys in `data` (Python source) that appear only once adjacent literals are joined."""
+def split_keys(data: bytes, path: str, detector: Detector, *,
+               pragmas: bool = True) -> list[Finding]:
+    """Keys in `data` (Python source) that appear only once adjacent literals are joined.
+
+    `pragmas=False` also returns allowlisted ones (for masking what is shown, not reporting).
+    """
     squeezed, at, removed = squeeze(data)
     if not at:
         return []
     found: list[Finding] = []
     seen: set[str] = set()
-    for f, start, end in scan_spans(squeezed, path, detector):
-        crossing = bisect.bisect_right(at, start) < bisect.bisect_left(at, end)
-        if not crossing or f.hashed_secret in seen or f.secret.encode() in data:
+    for m in detector.find(squeezed):
+        crossing = bisect.bisect_right(at, m.start) < bisect.bisect_left(at, m.end)
+        if not crossing or m.secret.encode() in data:
             continue
-        o_start = _original(start, at, removed)
-        o_end = _original(end, at, removed, end=True)
-        line, column = _position(data, o_start)
-        end_line, end_column = _position(data, o_end)
-        if _allowed_lines(data, line, end_line):
+        line, column = _position(data, _original(m.start, at, removed))
+        end_line, end_column = _position(data, _original(m.end, at, removed, end=True))
+        if pragmas and _allowed_lines(data, line, end_line):
             continue
-        seen.add(f.hashed_secret)
-        found.append(replace(f, line=line, column=column, end_line=end_line,
-                             end_column=end_column))
+        f = Finding(path=path, line=line, column=column, end_line=end_line,
+                    end_column=end_column, rule_id=m.rule.id, provider=m.rule.provider,
+                    secret_type=m.rule.secret_type, secret=m.secret)
+        if f.hashed_secret not in seen:
+            seen.add(f.hashed_secret)
+            found.append(f)
     return found

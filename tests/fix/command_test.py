@@ -83,6 +83,19 @@ def test_diff_writes_nothing_and_masks(repo: Path, capsys: pytest.CaptureFixture
     assert "would rewrite 1 file" in err
 
 
+def test_diff_masks_allowlisted_and_disabled_keys_in_context_lines(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "pyproject.toml").write_text('[tool.keylint]\ndisable = ["github-token"]\n')
+    gh = KEYS["github"]
+    (repo / "app.py").write_text(fill(APP) + fill(
+        'OTHER = "<anthropic>"  # pragma: allowlist secret\nGH = "<github>"\n'))
+    assert main(["fix", "--diff"]) == 1
+    out, err = _out(capsys)
+    assert gh not in out + err
+    assert f' OTHER = "{A[:7]}***...{A[-4:]}"  # pragma: allowlist secret' in out.splitlines()
+    assert f' GH = "{gh[:7]}***...{gh[-4:]}"' in out.splitlines()
+
+
 def test_key_only_in_the_working_tree(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (repo / "new.py").write_text(fill('ANTHROPIC_API_KEY = "<anthropic>"\n'))
     assert main(["fix", "new.py"]) == 1

@@ -24,6 +24,23 @@ def test_masked_diff_shows_lookups_never_the_key() -> None:
         f'-K = "{report.mask(KEYS["openai"])}"', '+K = os.environ["OPENAI_API_KEY"]', " x = 1"]
 
 
+def test_masked_diff_masks_keys_the_fix_was_not_told_about() -> None:
+    a, g, h = KEYS["anthropic"], KEYS["github"], KEYS["hf"]
+    template = ('A = "<anthropic>"  # pragma: allowlist secret\n'
+                '# pragma: allowlist nextline secret\nG = "<github>"\nK = {k}\n'
+                'H = ("{h1}"\n     "{h2}")\n')
+    old = fill(template.format(h1=h[:9], h2=h[9:], k='"<openai>"')).encode()
+    new = fill(template.format(h1=h[:9], h2=h[9:], k='os.environ["OPENAI_API_KEY"]')).encode()
+    diff = report.masked_diff(old, new, "app.py", [KEYS["openai"]])
+    for raw in (KEYS["openai"], a, g, h, h[:9], h[9:]):
+        assert raw not in diff
+    lines = diff.splitlines()
+    assert f' A = "{report.mask(a)}"  # pragma: allowlist secret' in lines
+    assert f' G = "{report.mask(g)}"' in lines
+    at = lines.index(f' H = ("{report.mask(h)}')  # the split key, masked once, whole
+    assert lines[at + 1] == ' ")'  # and the file keeps its lines
+
+
 @pytest.mark.parametrize(("commits", "expected"), (
     pytest.param(2, "is in the git history of app.py (2 commits): it stays readable there "
                     "after this fix; rotate it now: https://platform.openai.com/api-keys",
@@ -65,3 +82,10 @@ def test_summary_lines() -> None:
         "(created with mode 0600; added to .gitignore)")
     assert report.summary(1, 1, 0, ".env", diff=True, created=False, gitignore=None) == (
         "keylint fix: would rewrite 1 file, 1 key moved (--diff: nothing written)")
+
+
+def test_masked_diff_masks_a_key_in_the_file_name() -> None:
+    path = f"keys/{KEYS['openai']}.py"
+    diff = report.masked_diff(b"x = 1\n", b"x = 2\n", path, [])
+    assert KEYS["openai"] not in diff
+    assert diff.splitlines()[0] == f"--- a/keys/{report.mask(KEYS['openai'])}.py"
