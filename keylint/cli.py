@@ -27,14 +27,18 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, with usage errors masked: `keylint scan sk-...` must not echo the key back."""
+class MaskingParser(argparse.ArgumentParser):
+    """argparse, with usage errors masked: `keylint scan sk-...` must not echo the key back (for
+    every entry point's parser, the hooks' included)."""
 
     def error(self, message: str) -> NoReturn:
         from keylint.masking import redact_text
 
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {redact_text(message)}\n")
+
+
+_Parser = MaskingParser
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

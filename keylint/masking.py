@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
+from collections.abc import Callable
+from typing import Any
 
 _STARS = "***..."
 
@@ -26,28 +29,77 @@ def sha1_hex(secret: str) -> str:
 
 
 _LONG_WORD = re.compile(r"[^/\\\s]{16}")
+_WORD = re.compile(rb"[^/\\\s]{16,}")
+_SEP = frozenset(b"-_.+=,;:~@#%&!'\"()[]{}<>|$")
+_MAX_WORD = 4096  # longer words (no file name component is) get only the plain detector run
+_ENDS_PER_START = 32  # separators a key may hold (`sk-ant-api03-...` holds a handful)
 
 
 @functools.lru_cache(maxsize=4096)
 def redact_text(text: str) -> str:
     """`text` with every secret the rules find masked: for what keylint prints besides findings
-    (error messages, file names), which may hold a key typed or pasted by mistake. Uses the
-    scanner's detector directly: `keylint.runtime` (asyncio, logging) is too heavy to import on
-    every scan, and paths repeat, hence the cache."""
+    (error messages, file names, arguments), which may hold a key typed or pasted by mistake.
+
+    A key glued to other characters (`backup-<key>.py`, `<key>_old`) does not match as a
+    key in file content would (a rule's boundary rejects it), so every long word is also tried
+    from each separator to each separator. Uses the scanner's detector directly:
+    `keylint.runtime` (asyncio, logging) is too heavy to import on every scan, and paths
+    repeat, hence the cache."""
     if not _LONG_WORD.search(text):
         return text  # no key is shorter than 16 characters: most names need no detector run
     from keylint.scanner.engine import detector_for
 
+    detector = detector_for()
     data = text.encode("utf-8", "surrogateescape")
-    matches = detector_for().find(data)
-    if not matches:
+    spans = [(m.start, m.end) for m in detector.find(data)]
+    for word in _WORD.finditer(data):
+        spans += _glued_spans(detector.find, data, word.start(), word.end())
+    if not spans:
         return text
     out, pos = [], 0
-    for m in matches:
-        out += [data[pos:m.start], mask(m.secret).encode()]
-        pos = m.end
+    for start, end in _merge(spans):
+        secret = data[start:end].decode("utf-8", "surrogateescape")
+        out += [data[pos:start], mask(secret).encode("utf-8", "surrogateescape")]
+        pos = end
     out.append(data[pos:])
     return b"".join(out).decode("utf-8", "surrogateescape")
+
+
+def _glued_spans(find: Callable[[bytes], list[Any]], data: bytes, lo: int,
+                 hi: int) -> list[tuple[int, int]]:
+    """Spans of secrets in data[lo:hi] that start after a separator (or at `lo`) and end before
+    one (or at `hi`): one detector run over every such piece, NUL-separated. A piece spans at
+    most `_ENDS_PER_START` separators and a word at most `_MAX_WORD` bytes: bounded work."""
+    if hi - lo > _MAX_WORD:
+        return []  # no file name is this long; a key in such a word is masked when it matches
+    starts = [lo] + [i for i in range(lo + 1, hi) if data[i - 1] in _SEP]
+    ends = [j for j in range(lo + 1, hi) if data[j] in _SEP] + [hi]
+    if len(starts) == 1 and len(ends) == 1:
+        return []
+    pairs = []
+    for s in starts:
+        k = bisect.bisect_left(ends, s + 16)
+        pairs += [(s, e) for e in ends[k:k + _ENDS_PER_START]]
+    buf, offsets = bytearray(), []
+    for s, e in pairs:
+        offsets.append((len(buf), s))
+        buf += data[s:e] + b"\0"
+    found = []
+    for m in find(bytes(buf)):
+        k = bisect.bisect_right(offsets, (m.start, 1 << 62)) - 1
+        base, origin = offsets[k]
+        found.append((origin + m.start - base, origin + m.end - base))
+    return found
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

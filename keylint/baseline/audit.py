@@ -8,9 +8,10 @@ The secret is shown masked, with a few lines of context in which every known sec
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TextIO
 
 from keylint.baseline import store
@@ -23,8 +24,11 @@ from keylint.baseline.locate import (
     read_lines,
 )
 from keylint.baseline.model import Baseline, Entry, Key
+from keylint.masking import shown_path
 
 CONTEXT = 3
+REFUSED = ("(refused: this file name leaves the repository (absolute, `..` or a symlink); "
+           "nothing read or shown)")
 _WIDTH = 200
 _CHOICES = {"y": True, "n": False, "s": None}
 
@@ -34,9 +38,26 @@ class _FileView:
     lines: list[str] | None
     shown: dict[int, str]
     located: dict[Key, Located]
+    outside: bool = False
+
+
+def outside_repository(filename: str, root: str | None = None) -> bool:
+    """True when a baseline file name leaves the directory the audit runs in: absolute, through
+    `..`, or through a symlink. A baseline is data anyone can commit; its file names must not make
+    the audit show lines of `~/.ssh/id_rsa` or `../other-project/.env`."""
+    if not filename or os.path.isabs(filename) or PureWindowsPath(filename).drive:
+        return True
+    parts = PurePosixPath(filename.replace("\\", "/")).parts
+    if ".." in parts:
+        return True
+    base = os.path.realpath(root or os.curdir)
+    real = os.path.realpath(os.path.join(base, filename))
+    return os.path.commonpath([base, real]) != base
 
 
 def _view(path: str, entries: list[Entry], rule_ids: Sequence[str] | None) -> _FileView:
+    if outside_repository(path):
+        return _FileView(None, {}, {}, outside=True)
     lines = read_lines(path)
     if lines is None:
         return _FileView(None, {}, {})
@@ -52,8 +73,12 @@ def _clip(text: str) -> str:
 
 def describe(e: Entry, view: _FileView, index: int, total: int) -> str:
     """The screen for one entry: header, masked secret, context with every known secret masked."""
-    out = [f"Secret {index} of {total}", f"File:        {e.filename}", f"Secret type: {e.type}"]
+    out = [f"Secret {index} of {total}", f"File:        {shown_path(e.filename)}",
+           f"Secret type: {e.type}"]
     loc = view.located.get(e.key)
+    if view.outside:
+        out += ["", REFUSED]
+        return "\n".join(out) + "\n"
     if view.lines is None:
         out += ["", "(the file is gone: this entry is stale)"]
         return "\n".join(out) + "\n"
@@ -111,8 +136,8 @@ def session(baseline_path: Path, rule_ids: Sequence[str] | None, inp: TextIO,
     baseline = store.load(baseline_path)
     todo = [e for e in baseline.entries if e.is_secret is None]
     if not todo:
-        out.write(f"{baseline_path}: nothing to audit ({len(baseline.entries)} entries, "
-                  "all labelled)\n")
+        out.write(f"{shown_path(str(baseline_path))}: nothing to audit "
+                  f"({len(baseline.entries)} entries, all labelled)\n")
         return 0
     by_file: dict[str, list[Entry]] = {}
     for e in baseline.entries:
@@ -142,8 +167,8 @@ def session(baseline_path: Path, rule_ids: Sequence[str] | None, inp: TextIO,
     real = sum(1 for v in answers.values() if v is True)
     false = sum(1 for v in answers.values() if v is False)
     left = sum(1 for e in todo if answers.get(e.key) is None)
-    out.write(f"\n{baseline_path}: {real} real secret(s), {false} false positive(s) recorded; "
-              f"{left} left unaudited\n")
+    out.write(f"\n{shown_path(str(baseline_path))}: {real} real secret(s), {false} false "
+              f"positive(s) recorded; {left} left unaudited\n")
     if real:
         out.write("Real secrets: rotate them, remove them from the code (`keylint fix`), then "
                   "`keylint baseline update`.\n")

@@ -15,6 +15,7 @@ from pathlib import Path
 from keylint.baseline.build import TreeScan, keylint_types
 from keylint.baseline.compare import compare, is_stale
 from keylint.baseline.model import Baseline, Entry
+from keylint.masking import shown_path
 from keylint.scanner.files import Problem
 from keylint.scanner.finding import Finding
 
@@ -33,7 +34,7 @@ class Flagged:
 
     def to_dict(self) -> dict[str, object]:
         """JSON form: the entry as recorded, plus where it is now (never the secret)."""
-        out: dict[str, object] = {"path": self.entry.filename, "line": self.line,
+        out: dict[str, object] = {"path": shown_path(self.entry.filename), "line": self.line,
                                   "secret_type": self.entry.type,
                                   "hashed_secret": self.entry.hashed_secret,
                                   "is_secret": self.entry.is_secret}

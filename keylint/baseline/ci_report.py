@@ -7,7 +7,7 @@ from typing import Any
 
 from keylint import __version__
 from keylint.baseline.ci import Flagged, Verdict
-from keylint.masking import redact_text, shown_path
+from keylint.masking import shown_path
 
 REAL = "labelled a real secret in the baseline: rotate it, remove it, then update the baseline"
 UNAUDITED = "not audited yet: run `keylint audit` and label it"
@@ -19,7 +19,8 @@ def _unreadable(v: Verdict) -> str:
 
 
 def _where(x: Flagged) -> str:
-    return f"{x.entry.filename}:{x.line}" if x.line else x.entry.filename
+    name = shown_path(x.entry.filename)
+    return f"{name}:{x.line}" if x.line else name
 
 
 def _shown(x: Flagged) -> str:
@@ -39,7 +40,7 @@ def text(v: Verdict) -> str:
     lines += [f"keylint: note: {_where(x)}: {x.entry.type}: {STALE}" for x in v.stale]
     s = v.stats()
     outcome = "FAILED" if v.failed else "passed"
-    lines.append(f"keylint audit: {v.baseline}: {s['new']} new, {s['real_secrets']} real, "
+    lines.append(f"keylint audit: {shown_path(v.baseline)}: {s['new']} new, {s['real_secrets']} real, "
                  f"{s['unaudited']} unaudited, {s['stale']} stale, {s['audited_false_positives']} "
                  f"audited false positives{_unreadable(v)}: {outcome}")
     return "\n".join(lines) + "\n"
@@ -49,12 +50,12 @@ def document(v: Verdict) -> dict[str, Any]:
     """JSON report."""
     return {
         "version": 1, "tool": {"name": "keylint", "version": __version__},
-        "baseline": v.baseline, "passed": not v.failed,
+        "baseline": shown_path(v.baseline), "passed": not v.failed,
         "new": [f.to_dict() for f in v.new],
         "real_secrets": [x.to_dict() for x in v.real],
         "unaudited": [x.to_dict() for x in v.unaudited],
         "stale": [x.to_dict() for x in v.stale],
-        "unreadable": [{"path": redact_text(p.display), "reason": p.reason} for p in v.unreadable],
+        "unreadable": [{"path": shown_path(p.display), "reason": p.reason} for p in v.unreadable],
         "stats": v.stats(),
     }
 
@@ -79,7 +80,8 @@ def sarif(v: Verdict) -> str:
     doc = json.loads(sarif_report.render(v.new))
     results = doc["runs"][0].setdefault("results", [])
     for x, rule, message in _entry_results(v):
-        location: dict[str, Any] = {"artifactLocation": {"uri": x.entry.filename}}
+        location: dict[str, Any] = {"artifactLocation": sarif_report.artifact_location(
+            shown_path(x.entry.filename))}
         if x.finding is not None:
             location["region"] = {"startLine": x.finding.line, "startColumn": x.finding.column}
         elif x.line:
@@ -90,9 +92,9 @@ def sarif(v: Verdict) -> str:
                         "partialFingerprints": {"hashedSecret/v1": x.entry.hashed_secret}})
     if v.unreadable:  # not a result (no secret there to alert on): the run itself failed
         doc["runs"][0]["invocations"] = [{"executionSuccessful": False, "toolExecutionNotifications": [
-            {"level": "error", "message": {"text": f"{redact_text(p.display)}: {p.reason}"},
+            {"level": "error", "message": {"text": f"{shown_path(p.display)}: {p.reason}"},
              "locations": [{"physicalLocation": {
-                 "artifactLocation": sarif_report.artifact_location(redact_text(p.display))}}]}
+                 "artifactLocation": sarif_report.artifact_location(shown_path(p.display))}}]}
             for p in v.unreadable]}]
     return json.dumps(doc, indent=2) + "\n"
 
@@ -106,16 +108,16 @@ def github(v: Verdict) -> str:
     """GitHub workflow commands: new findings via keylint.report.github, then the entries."""
     from keylint.report import github as github_report
 
-    out = "".join(f"::error file={_escape(redact_text(p.display), True)},title=keylint::"
+    out = "".join(f"::error file={_escape(shown_path(p.display), True)},title=keylint::"
                   f"{_escape(p.reason)}\n" for p in v.unreadable)
     out += github_report.render(v.new)
     for x, _, message in _entry_results(v):
         line = f",line={x.line}" if x.line else ""
-        out += (f"::error file={_escape(x.entry.filename, True)}{line},title=keylint::"
+        out += (f"::error file={_escape(shown_path(x.entry.filename), True)}{line},title=keylint::"
                 f"{_escape(x.entry.type + _shown(x) + ' ' + message)}\n")
     for x in v.stale:
         line = f",line={x.line}" if x.line else ""
-        out += (f"::notice file={_escape(x.entry.filename, True)}{line},title=keylint::"
+        out += (f"::notice file={_escape(shown_path(x.entry.filename), True)}{line},title=keylint::"
                 f"{_escape(x.entry.type + ': ' + STALE)}\n")
     return out
 
