@@ -26,7 +26,7 @@ from pathlib import Path
 
 from keylint.errors import KeylintError
 
-_BARE = re.compile(r"^[A-Za-z0-9_\-./+:@%,=^]+$")  # no `~`: the shell expands it
+_BARE = re.compile(r"[A-Za-z0-9_\-./+:@%,=^]+")  # no `~`: the shell expands it
 _LINE = re.compile(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*(.*)$")
 _DOUBLE_ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "r": "\r", "t": "\t"}
 
@@ -45,7 +45,7 @@ def refusal(value: str) -> str | None:
 
 def quote_value(value: str) -> str | None:
     """The value as it goes after `NAME=`; None when no quoting round-trips it."""
-    if _BARE.match(value):
+    if _BARE.fullmatch(value):  # not match(): `$` also matches before a final newline
         return value
     if any(ord(c) < 32 and c not in "\n\t" for c in value) or "\x7f" in value:
         return None

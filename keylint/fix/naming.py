@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-_CLEAR = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z][A-Z0-9]{5,}$")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Used with fullmatch(): `$` would also match before a final newline.
+_CLEAR = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Z0-9]{5,}")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Names that say "a key" without saying whose: the rule's canonical name is more useful.
 GENERIC_NAMES = frozenset({
     "KEY", "API_KEY", "APIKEY", "TOKEN", "API_TOKEN", "AUTH_TOKEN", "ACCESS_TOKEN", "SECRET",
@@ -18,7 +19,7 @@ _VAGUE = frozenset({"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PWD", "CRED
 
 def is_env_name(name: str) -> bool:
     """A valid environment variable name (what `os.environ["..."]` may be given)."""
-    return bool(_ENV_NAME.match(name))
+    return bool(_ENV_NAME.fullmatch(name))
 
 
 def clear_name(name: str | None, *, generic_rule: bool) -> bool:
@@ -27,7 +28,7 @@ def clear_name(name: str | None, *, generic_rule: bool) -> bool:
     For generic rules (passwords, connection strings, JWTs) a generic name still beats the rule's
     fallback, so `SECRET_KEY` stays `SECRET_KEY`; a bare `PASSWORD` or `TOKEN` never does.
     """
-    if not name or name.startswith("__") or not _CLEAR.match(name) or name in _VAGUE:
+    if not name or name.startswith("__") or not _CLEAR.fullmatch(name) or name in _VAGUE:
         return False
     return generic_rule or name not in GENERIC_NAMES
 

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from keylint.errors import KeylintError
@@ -23,6 +23,7 @@ from tests.fix.util import KEYS, git, git_repo
     pytest.param("it's", '"it\'s"', id="single quote: double quotes"),
     pytest.param("a\\b$c`d\"e", "'a\\b$c`d\"e'", id="backslash, $, backtick, \" in single quotes"),
     pytest.param("l1\nl2", "'l1\nl2'", id="newline kept, in single quotes"),
+    pytest.param("0\n", "'0\n'", id="a final newline is quoted, not dropped"),
     pytest.param("~user", "'~user'", id="tilde quoted against shell expansion"),
 ))
 def test_quoting(value: str, written: str) -> None:
@@ -39,6 +40,7 @@ def test_unrepresentable_values_are_refused(value: str) -> None:
 
 
 @given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1))
+@example("0\n")  # a bare-looking value with a final newline (once found ~1 run in 5)
 def test_any_representable_value_round_trips(value: str) -> None:
     if dotenv.representable(value):
         text = dotenv.render([dotenv.Entry("NAME", value, "a.py:1")])
@@ -46,7 +48,8 @@ def test_any_representable_value_round_trips(value: str) -> None:
 
 
 TRICKY = ("Zq8\\Rk$ePw3nVb7", "a`id`b", 'say "hi" $x', "p\\'x", "it's ok", "tab\there",
-          "$(rm -rf x)", "${HOME}", "x #not a comment", "l1\nl2 $x", "back\\slash\\\\double")
+          "$(rm -rf x)", "${HOME}", "x #not a comment", "l1\nl2 $x", "back\\slash\\\\double",
+          "0\n", "sk-abc\n\n")
 
 
 @pytest.mark.parametrize("value", TRICKY)
@@ -72,6 +75,8 @@ def test_a_single_quote_with_a_dollar_is_refused_not_mangled() -> None:
 
 
 @given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1))
+@example("0\n")  # a bare-looking value with a final newline (once found ~1 run in 5)
+@example("sk-abc_123\n")
 def test_python_dotenv_reads_every_written_value(value: str) -> None:
     from dotenv import dotenv_values
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from keylint.fix.naming import NamePicker, clear_name
+from keylint.fix.naming import NamePicker, clear_name, is_env_name
 
 
 @pytest.mark.parametrize(("name", "generic_rule", "expected"), (
@@ -17,9 +17,21 @@ from keylint.fix.naming import NamePicker, clear_name
     pytest.param("URL", True, False, id="too short to say anything"),
     pytest.param("__KEY__", False, False, id="dunder"),
     pytest.param(None, False, False, id="no name"),
+    pytest.param("TWILIO_API_SECRET\n", False, False, id="a final newline"),
 ))
 def test_clear_name(name: str | None, generic_rule: bool, expected: bool) -> None:
     assert clear_name(name, generic_rule=generic_rule) is expected
+
+
+@pytest.mark.parametrize(("name", "expected"), (
+    pytest.param("OPENAI_API_KEY", True, id="upper case"),
+    pytest.param("_x1", True, id="underscore and digit"),
+    pytest.param("1X", False, id="leading digit"),
+    pytest.param("A-B", False, id="dash"),
+    pytest.param("OPENAI_API_KEY\n", False, id="a final newline"),
+))
+def test_is_env_name(name: str, expected: bool) -> None:
+    assert is_env_name(name) is expected
 
 
 def test_same_value_keeps_its_name() -> None:
