@@ -259,9 +259,7 @@ PATHS = [
     *(pytest.param(_scan(f), id=f"scan-{f}") for f in FORMATS),
     pytest.param(_history, id="scan-history"),
     pytest.param(_hook, id="hook"),
-    pytest.param(_hook_usage_error, id="hook-usage-error", marks=_xfail(
-        "keylint/hooks/precommit.py main(): its argparse parser echoes an unknown option raw "
-        "(`keylint-hook --<key>`); keylint.cli.MaskingParser masks it")),
+    pytest.param(_hook_usage_error, id="hook-usage-error"),
     pytest.param(_fix_diff, id="fix-diff"),
     pytest.param(_fix_diff_named, id="fix-diff-key-in-file-name", marks=_xfail(
         "keylint fix prints file names raw in its change/skip lines and --diff headers")),
@@ -269,8 +267,7 @@ PATHS = [
     pytest.param(_fix_named, id="fix-key-in-file-name", marks=_xfail(
         "keylint fix prints file names raw in its change/skip lines")),
     pytest.param(_baseline, id="baseline"),
-    pytest.param(_baseline_named, id="baseline-path-argument", marks=_xfail(
-        "keylint/commands/baseline.py run(): `keylint: {path}: written` prints --baseline raw")),
+    pytest.param(_baseline_named, id="baseline-path-argument"),
     *(pytest.param(_audit(f), id=f"audit-ci-{f}") for f in FORMATS),
     pytest.param(_audit_interactive, id="audit-interactive"),
     pytest.param(_redact, id="redact"),

@@ -53,7 +53,9 @@ def lock_path(path: Path) -> Path:
 
 
 def _say_waiting(path: Path) -> None:
-    print(f"keylint: note: {path}: waiting for another keylint to finish writing it",
+    from keylint.masking import shown_path
+
+    print(f"keylint: note: {shown_path(str(path))}: waiting for another keylint to finish writing it",
           file=sys.stderr)
 
 

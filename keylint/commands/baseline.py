@@ -79,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"keylint: error: {shown_path(p.display)}: {p.reason}", file=sys.stderr)
     if unread:
         # What could not be read would look gone: its entries (and their audit labels) dropped.
-        print(f"keylint: {path}: not written: {len(unread)} path(s) could not be read",
+        print(f"keylint: {shown_path(str(path))}: not written: {len(unread)} path(s) could not "
+              "be read",
               file=sys.stderr)
         return 2
     fresh = args.action == "create"
@@ -90,5 +91,6 @@ def run(args: argparse.Namespace) -> int:
     store.write_shim(path)
     total = len(store.load(path).entries)
     state = "written" if changed else "unchanged"
-    print(f"keylint: {path}: {state} ({total} entr{'y' if total == 1 else 'ies'})")
+    print(f"keylint: {shown_path(str(path))}: {state} "
+          f"({total} entr{'y' if total == 1 else 'ies'})")
     return 0

@@ -169,7 +169,9 @@ def _report_problems(problems: Sequence[Problem]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Exit 1 on new findings, 0 when clean, 2 on a bad baseline, config or unreadable file."""
-    parser = argparse.ArgumentParser(
+    from keylint.cli import MaskingParser  # usage errors must not echo a key back
+
+    parser = MaskingParser(
         prog="keylint-hook", description="Scan the files pre-commit passes for secrets.")
     parser.add_argument("filenames", nargs="*", metavar="FILE")
     parser.add_argument("--baseline", type=Path, metavar="FILE",
@@ -218,11 +220,10 @@ def _run(args: argparse.Namespace) -> int:
     target = baseline or Path(cfg.baseline or config_mod.DEFAULT_BASELINE)
     if findings and specs is not None:
         explain_push(findings, target, sys.stdout)
-        return 1
-    if findings:
+    elif findings:
         explain(findings, target, baseline is not None, sys.stdout)
-        return 1
-    return 2 if failed else 0
+    # What could not be read outranks what was found: the user must act on both (as `scan`).
+    return 2 if failed else 1 if findings else 0
 
 
 if __name__ == "__main__":

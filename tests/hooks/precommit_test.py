@@ -215,3 +215,13 @@ def test_a_size_limit_the_user_set_is_kept_and_named(repo: Path, monkeypatch: py
     write(repo, "big.py", "# pad\n" * 400 + openai_line(91))
     assert main(["big.py"]) == 0
     assert "note: big.py: skipped: " in capsys.readouterr().err
+
+
+def test_an_unreadable_argument_outranks_findings(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """As `keylint scan`: findings are reported, and the exit says something could not be read."""
+    monkeypatch.chdir(repo)
+    write(repo, "leak.py", openai_line(95))
+    assert main(["leak.py", "missing.py"]) == 2
+    out = capsys.readouterr()
+    assert "leak.py:1:" in out.out and "error: missing.py: no such file or directory" in out.err
