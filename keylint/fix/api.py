@@ -20,7 +20,7 @@ from keylint.config import Config
 from keylint.errors import KeylintError
 from keylint.fix import dotenv, history, report
 from keylint.fix.codemods import fix_source
-from keylint.fix.model import Change, Skip, SourceContext, SourceFix
+from keylint.fix.model import Change, Skip, SourceContext, SourceFix, default_where
 from keylint.fix.naming import NamePicker
 from keylint.fix.notebook import fix_notebook
 from keylint.fix.references import Repository
@@ -30,7 +30,6 @@ from keylint.masking import shown_path
 from keylint.scanner.engine import detector_for, scan_bytes
 from keylint.scanner.files import Problem, Target
 from keylint.scanner.finding import Finding
-from keylint.scanner.notebooks import notebook_text
 from keylint.scanner.run import read_target, to_scan
 
 PYTHON_SUFFIXES = (".py", ".pyw", ".pyi")
@@ -91,14 +90,17 @@ def default_env_file(configured: str, cwd: str = ".") -> Path:
     return Path(os.path.relpath(os.path.join(root, path), cwd))
 
 
-def _fix_file(target: Target, data: bytes, opts: FixOptions, picker: NamePicker,
+def _fix_file(target: Target, data: bytes, view: bytes, opts: FixOptions, picker: NamePicker,
               repo: Repository, only: set[str] | None) -> FileResult | None:
+    """`view` is what the scanner reads of `data` (a notebook's text, a UTF-16 file decoded)."""
     detector = detector_for(opts.rule_ids)
     display = target.display
     is_notebook = display.endswith(".ipynb")
-    scanned = notebook_text(data) if is_notebook else data
-    findings = [f for f in scan_bytes(scanned, display, detector)
+    findings = [f for f in scan_bytes(view, display, detector)
                 if only is None or f.hashed_secret in only]
+    if not is_notebook and view != data:  # a UTF-16 or UTF-32 byte-order mark
+        return FileResult(target, data, SourceFix(data, skips=[
+            Skip(f, default_where(f), _ENCODED) for f in findings]), findings) if findings else None
     is_python = display.endswith(PYTHON_SUFFIXES)
     split = [f for f in split_keys(data, display, detector) if only is None
              or f.hashed_secret in only] if is_python else []
@@ -126,6 +128,10 @@ def _fix_file(target: Target, data: bytes, opts: FixOptions, picker: NamePicker,
     if fix.error is None and fix.changes:
         picker.adopt(fork)
     return FileResult(target, data, fix, findings + split)
+
+
+_ENCODED = ("the file is UTF-16 or UTF-32 encoded (a byte-order mark), which keylint fix does "
+            "not rewrite; save it as UTF-8 and run keylint fix again, or move the key by hand")
 
 
 def fix_targets(targets: Sequence[Target], opts: FixOptions, *,
@@ -174,9 +180,11 @@ def _fix_targets(targets: Sequence[Target], opts: FixOptions,
             print(f"keylint: {'error' if problem.error else 'note'}: {shown_path(problem.display)}: "
                   f"{problem.reason}", file=err)
             errors = errors or problem.error
-        if data is None or to_scan(data, t.display)[0] is None:
+        view = None if data is None else to_scan(data, t.display)[0]
+        if data is None or view is None:
             continue  # unreadable, or binary: nothing to fix
-        result = _fix_file(t, data, opts, picker, repo, None if only is None else only[t.display])
+        result = _fix_file(t, data, view, opts, picker, repo,
+                           None if only is None else only[t.display])
         if result is not None:
             results.append(result)
     changed = [r for r in results if r.changed]
@@ -216,10 +224,10 @@ def _left_in_place(results: list[FileResult], opts: FixOptions,
     for r in results:
         data = r.fix.source if r.changed else r.old
         display = r.target.display
-        scanned = notebook_text(data) if display.endswith(".ipynb") else data
+        view = to_scan(data, display)[0]
         wanted = None if only is None else only.get(display, set())
-        found = scan_bytes(scanned, display, detector)
-        if display.endswith(PYTHON_SUFFIXES):
+        found = [] if view is None else scan_bytes(view, display, detector)
+        if display.endswith(PYTHON_SUFFIXES) and view == data:
             found += split_keys(data, display, detector)
         left += sum(1 for f in found if wanted is None or f.hashed_secret in wanted)
     return left

@@ -281,6 +281,18 @@ def test_a_key_left_in_place_is_never_exit_0(repo: Path, capsys: pytest.CaptureF
         assert "keylint fix: 1 key left in place: exit 1 until moved by hand" in out + err
 
 
+@pytest.mark.parametrize("codec", ("utf-16", "utf-32"))
+def test_a_key_in_a_utf16_source_is_reported_not_passed(
+        repo: Path, capsys: pytest.CaptureFixture[str], codec: str) -> None:
+    data = fill('ANTHROPIC_API_KEY = "<anthropic>"\n').encode(codec)  # with its byte-order mark
+    (repo / "win.py").write_bytes(data)
+    assert main(["fix", "win.py"]) == 1
+    out, _ = _out(capsys)
+    assert f"win.py:1:22: Anthropic API Key {A[:7]}***...{A[-4:]}: not fixed: the file is " \
+        "UTF-16 or UTF-32 encoded" in out
+    assert (repo / "win.py").read_bytes() == data
+
+
 def test_a_key_left_next_to_a_fixed_one_still_fails_the_second_run(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (repo / "app.py").write_text(fill(APP) + fill("# old: <anthropic>\n"))
