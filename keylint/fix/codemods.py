@@ -370,6 +370,11 @@ class _Planner(cst.CSTVisitor):
             self._simple(node)
         elif isinstance(node, cst.FormattedString):
             self._formatted(node)
+        elif isinstance(node, cst.FormattedStringExpression) and node.format_spec:
+            for part in node.format_spec:  # `f"{x:<key>}"`: a format spec is not a value
+                if isinstance(part, cst.FormattedStringText):
+                    for k in self._claim(part)[0]:
+                        self.fixer.skip(k, "in an f-string format spec; fix by hand")
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:

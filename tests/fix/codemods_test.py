@@ -199,6 +199,7 @@ NOOP_CASES = (
                  id="match-case pattern"),
     pytest.param('x = f"{d.get(\'k\', \'Bearer <openai>\')}"\n', "both quote characters",
                  id="nested f-strings use both quotes"),
+    pytest.param('x = f"{a:<openai>}"\n', "in an f-string format spec", id="format spec"),
     pytest.param('K = b"Bearer " b"<openai>"\n', "bytes literal inside an implicit",
                  id="bytes concatenation"),
     pytest.param('K = "<openai>"\nX = "\\N{BULLET} <anthropic> {x}"\n', "\\N{...}",
