@@ -251,21 +251,15 @@ def _redact(t: Tree) -> None:
     call(t, "redact arg", main, ["redact", f"missing-{t.arg_key}"])
 
 
-def _xfail(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
 PATHS = [
     *(pytest.param(_scan(f), id=f"scan-{f}") for f in FORMATS),
     pytest.param(_history, id="scan-history"),
     pytest.param(_hook, id="hook"),
     pytest.param(_hook_usage_error, id="hook-usage-error"),
     pytest.param(_fix_diff, id="fix-diff"),
-    pytest.param(_fix_diff_named, id="fix-diff-key-in-file-name", marks=_xfail(
-        "keylint fix prints file names raw in its change/skip lines and --diff headers")),
+    pytest.param(_fix_diff_named, id="fix-diff-key-in-file-name"),
     pytest.param(_fix, id="fix"),
-    pytest.param(_fix_named, id="fix-key-in-file-name", marks=_xfail(
-        "keylint fix prints file names raw in its change/skip lines")),
+    pytest.param(_fix_named, id="fix-key-in-file-name"),
     pytest.param(_baseline, id="baseline"),
     pytest.param(_baseline_named, id="baseline-path-argument"),
     *(pytest.param(_audit(f), id=f"audit-ci-{f}") for f in FORMATS),

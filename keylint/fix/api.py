@@ -256,7 +256,10 @@ def _write(r: FileResult, err: TextIO) -> bool:
         mode = os.stat(path).st_mode & 0o7777
         dotenv.write_atomic(path, r.fix.source, mode, what="cannot write the fixed source")
     except (OSError, KeylintError) as exc:
-        print(f"keylint: error: {r.target.display}: {exc}", file=err)
+        from keylint.masking import redact_text, shown_path
+
+        print(f"keylint: error: {shown_path(r.target.display)}: {redact_text(str(exc))}",
+              file=err)
         return False
     return True
 

@@ -27,12 +27,13 @@ LOAD_HINT = ("load the env file before the code runs: python-dotenv's load_doten
 def change_line(c: Change) -> str:
     """`path:line:col: <type> <masked> -> <code>` (plus the note, if any)."""
     note = f" ({c.note})" if c.note else ""
-    return f"{c.where}: {c.finding.secret_type} {c.finding.masked} -> {c.code}{note}"
+    return f"{shown_path(c.where)}: {c.finding.secret_type} {c.finding.masked} -> {c.code}{note}"
 
 
 def skip_line(s: Skip) -> str:
     """`path:line:col: <type> <masked>: not fixed: <reason>`."""
-    return f"{s.where}: {s.finding.secret_type} {s.finding.masked}: not fixed: {s.reason}"
+    return (f"{shown_path(s.where)}: {s.finding.secret_type} {s.finding.masked}: not fixed: "
+            f"{s.reason}")
 
 
 _MANUAL = {
@@ -114,7 +115,7 @@ def rotation_line(r: Rotation) -> str:
     provider = PROVIDERS[r.finding.provider].name if r.finding.provider in PROVIDERS \
         else r.finding.provider
     what = f"{r.env_var} ({provider}, {r.finding.masked})"
-    files = ", ".join(r.paths)
+    files = ", ".join(shown_path(p) for p in r.paths)
     if r.commits is None:
         return (f"rotate: {what}: {files} is not in a git repository; if the key was ever "
                 f"committed or shared, rotate it: {url}")
