@@ -186,7 +186,7 @@ def _tmp_prefix(path: Path, directory: Path | None = None) -> str:
     with a hash of the file's real path, so runs for two `.env` files never touch each other's."""
     if directory is None or directory == path.parent:
         return f".{path.name}."
-    return f".{path.name}.{hashlib.sha1(str(path).encode()).hexdigest()[:12]}."
+    return f".{path.name}.{hashlib.sha1(str(path).encode(), usedforsecurity=False).hexdigest()[:12]}."
 
 
 def private_dir(path: Path) -> Path | None:
