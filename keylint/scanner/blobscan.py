@@ -24,7 +24,7 @@ from keylint.scanner.delta import change
 from keylint.scanner.detector import Detector
 from keylint.scanner.engine import detector_for, scan_spans
 from keylint.scanner.gitlog import Repo, read_blobs
-from keylint.scanner.run import to_scan
+from keylint.scanner.run import internal_error, to_scan
 
 Held = list[tuple[str, int, int]]  # (hashed secret, start, end) in the scanned text
 _BUDGET = 32 << 20  # bytes of old versions a worker keeps
@@ -94,8 +94,13 @@ def scan_tasks(repo: Repo, tasks: Iterable[Task], max_size: int,
         if earlier:
             kept.put(blob.id, _earlier(blob.data, task.name, detector))
             continue
-        kept.put(blob.id, _scan_one(task, blob.data, blob.size, blob.missing, max_size,
-                                    kept.get(task.before), out, detector))
+        try:
+            version = _scan_one(task, blob.data, blob.size, blob.missing, max_size,
+                                kept.get(task.before), out, detector)
+        except Exception as exc:  # a bug met in one blob: its error, the others still scanned
+            out["problems"].append([task.label, internal_error(exc), True, False])
+            version = _Version(None, [])
+        kept.put(blob.id, version)
     return out
 
 

@@ -7,6 +7,7 @@ starting workers would cost more than the scan.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 import re
@@ -72,6 +73,8 @@ def read_target(target: Target, max_size: int) -> tuple[bytes | None, Problem | 
     except IsADirectoryError:
         return None, None
     except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a socket (or a device with nothing behind it)
+            return None, Problem(target.display, "not a regular file", error=False)
         return None, Problem(target.display, f"unreadable: {exc.strerror or exc}")
     if len(data) > max_size:
         return None, Problem(target.display, "skipped: grew over max_file_size while reading",
@@ -132,12 +135,26 @@ def _from_bom(data: bytes) -> bytes | None:
 
 
 def scan_target(target: Target, max_size: int, rule_ids: tuple[str, ...] | None) -> _FileResult:
-    """Scan one file (also the unit of work of a worker process)."""
-    raw, problem = read_target(target, max_size)
-    data, problem = to_scan(raw, target.display) if raw is not None else (None, problem)
-    if data is None:
-        return _FileResult([], problem, 0)
-    return _FileResult(scan_bytes(data, target.display, detector_for(rule_ids)), None, len(data))
+    """Scan one file (also the unit of work of a worker process). A bug met in one file is that
+    file's error (exit 2, one line): the rest of the scan still runs and reports."""
+    try:
+        raw, problem = read_target(target, max_size)
+        data, problem = to_scan(raw, target.display) if raw is not None else (None, problem)
+        if data is None:
+            return _FileResult([], problem, 0)
+        return _FileResult(scan_bytes(data, target.display, detector_for(rule_ids)), None,
+                           len(data))
+    except Exception as exc:  # a bug, not the file's fault: say so, scan the others
+        return _FileResult([], Problem(target.display, internal_error(exc)), 0)
+
+
+def internal_error(exc: BaseException) -> str:
+    """The one-line reason for a bug met while scanning a file (secrets masked)."""
+    from keylint.masking import redact_text
+
+    detail = " ".join(str(exc).split())[:200]
+    what = f"{type(exc).__name__}: {redact_text(detail)}" if detail else type(exc).__name__
+    return f"internal error ({what}); please report it"
 
 
 def _scan_chunk(chunk: list[Target], max_size: int,

@@ -257,3 +257,39 @@ def test_a_missing_path_does_not_stop_the_rest_of_the_scan(
     captured = capsys.readouterr()
     assert "a.py:1:" in captured.out
     assert "keylint: error: missing.py: no such file or directory" in captured.err
+
+
+def test_a_bug_met_in_one_file_is_its_error_and_the_rest_is_scanned(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A crash is exit 2 with one line naming the file, and the other files are still reported."""
+    KEY = "openai-project-key"
+    monkeypatch.chdir(tmp_path)
+    run = run_mod
+    (tmp_path / "good.py").write_text(assignment(KEY, fake_key(KEY, 60)) + "\n")
+    (tmp_path / "bad.py").write_text(assignment(KEY, fake_key(KEY, 61)) + "\n")
+    real = run.scan_bytes
+
+    def flaky(data: bytes, path: str, detector: object = None) -> list[object]:
+        if path.endswith("bad.py"):
+            raise ValueError("boom")
+        return real(data, path, detector)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run, "scan_bytes", flaky)
+    assert main(["scan", "."]) == 2
+    out, err = capsys.readouterr()
+    assert out.startswith("good.py:1:")
+    assert err.strip().splitlines() == [
+        "keylint: error: bad.py: internal error (ValueError: boom); please report it"]
+
+
+def test_a_socket_in_the_tree_is_a_note_not_an_error(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.py").write_text("x = 1\n")
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind("ctl.sock")
+        assert main(["scan", "."]) == 0
+    assert "note: ctl.sock: not a regular file" in capsys.readouterr().err
