@@ -160,6 +160,13 @@ def discover(
         targets.append(Target(open_path, shown))
 
     for given in paths:
+        try:
+            os.stat(given)
+        except PermissionError as exc:  # under a directory we may not enter: not "no such file"
+            problems.append(Problem(display_path(given, cwd), f"unreadable: {exc.strerror}"))
+            continue
+        except OSError:
+            pass  # missing, a broken link, ...: told apart below
         if os.path.islink(given) and not os.path.exists(given):
             problems.append(Problem(display_path(given, cwd), "broken symlink", error=False))
         elif os.path.isfile(given):

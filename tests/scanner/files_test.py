@@ -258,3 +258,25 @@ def test_scan_exits_2_naming_what_it_could_not_list(
     assert main(["scan", "."]) == 2
     assert "keylint: error: src: cannot list this directory: Permission denied\n" in (
         capsys.readouterr().err)
+
+
+def test_a_named_file_under_an_unreadable_directory_is_unreadable_not_missing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 9, item 22: the hook said "no such file" for a file it could not reach."""
+    import os as os_mod
+
+    target = tmp_path / "locked" / "app.py"
+    target.parent.mkdir()
+    target.write_text("x = 1\n")
+    real = os_mod.stat
+
+    def denied(path: object, *args: object, **kwargs: object) -> os_mod.stat_result:
+        if str(path).endswith("locked/app.py"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os_mod, "stat", denied)
+    targets, problems = discover([str(target)], (), cwd=str(tmp_path))
+    assert targets == []
+    assert [(p.display, p.reason, p.error) for p in problems] == [
+        ("locked/app.py", "unreadable: Permission denied", True)]
