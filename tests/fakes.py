@@ -11,7 +11,7 @@ import random
 import string
 import zlib
 
-from keylint.rules.checks import base62
+from keylint.rules.checks import base62, bech32_create_checksum
 
 B62 = string.ascii_letters + string.digits
 B64URL = B62 + "_-"
@@ -67,6 +67,24 @@ def _azure84(rng: random.Random) -> str:
             + _s(rng, B62, 4))
 
 
+def _age(rng: random.Random) -> str:
+    # 32 random bytes as 52 five-bit groups (the last one padded), then the Bech32 checksum.
+    data = [rng.randrange(32) for _ in range(51)] + [rng.randrange(2) << 4]
+    alphabet = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+    body = "".join(alphabet[d] for d in data) + bech32_create_checksum("age-secret-key-", data)
+    return ("age-secret-key-1" + body).upper()
+
+
+def _sentry_org(rng: random.Random) -> str:
+    import base64
+    import json
+
+    facts = {"iat": 1700000000.5, "url": "https://sentry.io", "region_url": "https://us.sentry.io",
+             "org": "acme-" + _s(rng, LOWER_ALNUM, 6)}
+    encoded = base64.b64encode(json.dumps(facts).encode()).decode()
+    return "sntrys_" + encoded + "_" + _s(rng, B62 + "+/", 43)
+
+
 def _mixed(rng: random.Random, n: int) -> str:
     while True:
         v = _s(rng, B62, n)
@@ -108,6 +126,11 @@ _BUILDERS = {
     "aws-access-key-id": lambda r: "AKIA" + _s(r, BASE32, 16),
     "digitalocean-token": lambda r: "dop_v1_" + _s(r, HEX, 64),
     "databricks-pat": lambda r: "dapi" + _s(r, HEX, 32),
+    "dynatrace-api-token": lambda r: "dt0c01." + _s(r, BASE32, 24) + "." + _s(r, string.ascii_uppercase
+                                                                            + string.digits, 64),
+    "doppler-token": lambda r: "dp.st.prd." + _mixed(r, 43),
+    "sentry-user-token": lambda r: "sntryu_" + _s(r, HEX, 64),
+    "sentry-org-token": _sentry_org,
     "github-token": lambda r: _crc_token(r, "ghp_"),
     "github-fine-grained-pat": lambda r: "github_pat_" + _mixed(r, 22) + "_" + _mixed(r, 59),
     "gitlab-pat-routable": lambda r: "glpat-" + _mixed(r, 36) + ".01." + _s(r, LOWER_ALNUM, 9),
@@ -127,6 +150,7 @@ _BUILDERS = {
     "stripe-secret-key": lambda r: "sk_" + "live_" + _mixed(r, 40),
     "shopify-token": lambda r: "shpat_" + _s(r, HEX, 32),
     "private-key": _pem,
+    "age-secret-key": _age,
     "jwt": _jwt,
     "connection-string": lambda r: "postgres://app_user:" + _password(r) + "@db.internal:5432/app",
     "password-assignment": _password,

@@ -123,6 +123,16 @@ def jwt(secret: str) -> bool:
     return isinstance(header, dict) and "alg" in header and isinstance(payload, dict)
 
 
+def sentry_org_token(secret: str) -> bool:
+    """`sntrys_<base64 JSON facts>_<secret>`: the facts decode to a JSON object (iat, url, ...)."""
+    facts = secret[len("sntrys_"):].rsplit("_", 1)[0]
+    try:
+        obj = json.loads(base64.b64decode(facts + "=" * (-len(facts) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return False
+    return isinstance(obj, dict) and bool({"iat", "url", "org"} & set(obj))
+
+
 _PLACEHOLDER_WORDS = re.compile(
     r"(?i)(?:example|your[_-]?|placeholder|changeme|change[_-]me|replace[_-]?me|dummy|redacted|"
     r"secret[_-]?here|insert|xxxx|\*\*\*|\.\.\.|<|>|\{\{|\$\{|%\(|%s)"
@@ -217,13 +227,48 @@ def _sequential_share(value: str) -> float:
     return ups / (len(value) - 1)
 
 
+_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+
+def _bech32_polymod(values: list[int]) -> int:
+    gen = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+    chk = 1
+    for v in values:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ v
+        for i in range(5):
+            chk ^= gen[i] if (top >> i) & 1 else 0
+    return chk
+
+
+def _bech32_hrp_expand(hrp: str) -> list[int]:
+    return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+
+
+def bech32_create_checksum(hrp: str, data: list[int]) -> str:
+    """The 6-character BIP-173 checksum of `data` (5-bit groups) under `hrp`."""
+    mod = _bech32_polymod(_bech32_hrp_expand(hrp) + data + [0] * 6) ^ 1
+    return "".join(_BECH32[(mod >> 5 * (5 - i)) & 31] for i in range(6))
+
+
+def bech32(secret: str) -> bool:
+    """age identities (`AGE-SECRET-KEY-1...`): Bech32 (BIP-173) with a valid 6-char checksum."""
+    low = secret.lower()
+    hrp, sep, data = low.rpartition("1")
+    if not sep or not hrp or len(data) < 6 or any(c not in _BECH32 for c in data):
+        return False
+    return _bech32_polymod(_bech32_hrp_expand(hrp) + [_BECH32.index(c) for c in data]) == 1
+
+
 CHECKS: dict[str, Callable[[str], bool]] = {
+    "bech32": bech32,
     "crc32_base62": crc32_base62,
     "mixed_alnum": mixed_alnum,
     "not_documented_example": not_documented_example,
     "aws_secret": aws_secret,
     "discord_id": discord_id,
     "jwt": jwt,
+    "sentry_org_token": sentry_org_token,
     "password_value": password_value,
     "url_password": url_password,
     "pem_block": pem_block,
