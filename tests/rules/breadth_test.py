@@ -28,6 +28,12 @@ def _swap_case(key: str, start: int) -> str:
     pytest.param("sentry-user-token", "SENTRY_AUTH_TOKEN={k}\n", id="sentry user .env"),
     pytest.param("sentry-org-token", "      SENTRY_AUTH_TOKEN: {k}\n", id="sentry org CI yaml"),
     pytest.param("age-secret-key", "# created: 2024-01-01T00:00:00Z\n{k}\n", id="age keys.txt"),
+    pytest.param("pulumi-access-token", "  PULUMI_ACCESS_TOKEN: {k}\n", id="pulumi CI yaml"),
+    pytest.param("postman-api-key", 'curl -H "X-API-Key: {k}" https://api.getpostman.com/me\n',
+                 id="postman curl"),
+    pytest.param("rubygems-api-key", "---\n:rubygems_api_key: {k}\n", id="rubygems credentials"),
+    pytest.param("linear-api-key", "const linear = new LinearClient({{ apiKey: '{k}' }});\n",
+                 id="linear js"),
 ])
 def test_found_in_its_usual_file(rule_id: str, template: str) -> None:
     assert ids(template.format(k=fake_key(rule_id, 11))) == [rule_id]
@@ -45,6 +51,12 @@ def test_found_in_its_usual_file(rule_id: str, template: str) -> None:
                  id="age wrong checksum"),
     pytest.param("age-secret-key", lambda k: k[:20] + "B" + k[21:], id="age not bech32 (B)"),
     pytest.param("age-secret-key", lambda k: k.replace("SECRET-KEY", "PUBLIC-KEY"), id="age other hrp"),
+    pytest.param("pulumi-access-token", lambda k: k.upper().replace("PUL-", "pul-"),
+                 id="pulumi upper hex"),
+    pytest.param("postman-api-key", lambda k: k.replace("-", "_"), id="postman underscores"),
+    pytest.param("postman-api-key", lambda k: k[:10] + "g" + k[11:], id="postman not hex"),
+    pytest.param("rubygems-api-key", lambda k: k[:20] + "Z" + k[21:], id="rubygems not hex"),
+    pytest.param("linear-api-key", lambda k: k[:20] + "-" + k[21:], id="linear wrong alphabet"),
 ])
 def test_near_miss_is_not_a_key(rule_id: str, mutate) -> None:
     key = fake_key(rule_id, 12)
@@ -58,6 +70,9 @@ def test_near_miss_is_not_a_key(rule_id: str, mutate) -> None:
     pytest.param('DOPPLER_TOKEN = "dp.pt.' + "x" * 43 + '"', id="doppler xs"),
     pytest.param('SENTRY_AUTH_TOKEN = "sntryu_' + "0" * 64 + '"', id="sentry zeros"),
     pytest.param("token: sntryu_<your-token>", id="sentry angle placeholder"),
+    pytest.param("rubygems_version: 3.5.11", id="rubygems metadata key"),
+    pytest.param('PULUMI_ACCESS_TOKEN = "pul-' + "0" * 40 + '"', id="pulumi zeros"),
+    pytest.param('LINEAR_API_KEY = "lin_api_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"', id="linear xs"),
     pytest.param("Get it from https://docs.doppler.com/docs/service-tokens (dp.st.)", id="prefix in prose"),
 ])
 def test_placeholders_are_not_keys(text: str) -> None:
