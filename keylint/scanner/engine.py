@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 
 from keylint.rules import RULES
 from keylint.scanner.detector import Detector, Match
 from keylint.scanner.finding import Finding
 from keylint.scanner.pragmas import allowed
+from keylint.scanner.wrapped import find_wrapped
 
 
 @lru_cache(maxsize=8)
@@ -28,6 +30,11 @@ def scan_spans(data: bytes, path: str, detector: Detector | None = None, start: 
     pragmas are those of the whole buffer (`start` must be a line start)."""
     det = detector or detector_for()
     matches = det.find(data if start == 0 and end is None else data[start:end])
+    wrapped, values = find_wrapped(data, det, start, end)
+    if values:
+        matches = _with_wrapped(matches, [Match(w.rule, w.start - start, w.end - start, w.secret)
+                                          for w in wrapped],
+                                [(s - start, e - start) for s, e in values])
     if not matches:
         return []
     found: list[tuple[Finding, int, int]] = []
@@ -55,6 +62,19 @@ def scan_spans(data: bytes, path: str, detector: Detector | None = None, start: 
         column_pos = ms
         found.append((_finding(data, path, line, column, m, ms, me), ms, me))
     return found
+
+
+def _with_wrapped(matches: list[Match], wrapped: list[Match],
+                  values: list[tuple[int, int]]) -> list[Match]:
+    """Both lists in file order. A generic match of a wrapper value itself (`password: <base64>`)
+    gives way to what it decodes to: the secrets inside, or nothing when the text holds none."""
+    starts = [s for s, _ in values]
+    kept: list[Match] = []
+    for m in matches:
+        i = bisect.bisect_right(starts, m.start) - 1
+        if not (m.rule.generic and i >= 0 and m.start < values[i][1]):
+            kept.append(m)
+    return sorted(kept + wrapped, key=lambda m: (m.start, m.end))
 
 
 def _width(data: bytes, start: int, end: int) -> int:
