@@ -14,7 +14,7 @@ import base64
 import binascii
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from keylint.rules.checks import is_placeholder, url_password
 from keylint.rules.model import Rule
@@ -22,7 +22,7 @@ from keylint.scanner.detector import Detector, _compile
 
 _MARKERS = (b"data:", b'data":', b"data':", b".dockerconfigjson", b"_auth")
 _B64 = rb"[A-Za-z0-9+/_-]{8,}={0,2}"
-_B64_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-=")
+_VALUE_END = frozenset(b" \t\r\n\"',}]#;")  # what may follow a whole value (not `.`: a JWT)
 _KEY_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
 _Q = rb"[\"']?"
 # One pass (RE2 when installed: a DFA, linear, no look-around), three shapes:
@@ -39,7 +39,7 @@ _SEARCH = _compile(
 # An entry of a `data:` block or map: `key: value`, `"key": "value"`.
 _ENTRY = re.compile(
     _Q + rb"(?P<key>[\w.-]+)" + _Q + rb"[ \t]*:[ \t]*" + _Q + rb"(?P<val>" + _B64
-    + rb")(?![\w+/=-])"
+    + rb")(?=[\s\"',}\]#;]|$)"
 )
 # `"auth": "..."` in a Docker config (inside a decoded `.dockerconfigjson`).
 _DOCKER_AUTH = re.compile(rb"\"auth\"[ \t]*:[ \t]*\"(?P<val>" + _B64 + rb")\"")
@@ -62,9 +62,9 @@ class Wrapped:
     """A secret inside a wrapper value at `data[start:end]`."""
 
     rule: Rule
-    secret: str
-    start: int
-    end: int
+    secret: str = field(repr=False)
+    start: int = 0
+    end: int = 0
 
 
 def find_wrapped(data: bytes, detector: Detector, start: int = 0, end: int | None = None,
@@ -122,8 +122,8 @@ def _search(data: bytes, detector: Detector, start: int, end: int, depth: int,
         if m.group(2) is not None:
             vs, ve = m.span(2)
             key = m.group(1)
-            if (ms > 0 and data[ms - 1] in _KEY_CHARS) or (ve < end and data[ve] in _B64_CHARS):
-                continue  # `foo_auth`, or a value that runs on past the base64
+            if (ms > 0 and data[ms - 1] in _KEY_CHARS) or (ve < end and data[ve] not in _VALUE_END):
+                continue  # `foo_auth`, or a value that runs on past the base64 (`eyJ...`)
             resume = ve
             yield from _value(data, detector, key, vs, ve, depth, work)
             continue

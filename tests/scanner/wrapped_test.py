@@ -252,3 +252,39 @@ def test_history_finds_a_wrapped_key_added_inside_an_existing_secret(
     git(repo, "commit", "-q", "--no-verify", "-m", "remove")
     (f,) = scan_history(str(repo), [["--all"]], Config(), cwd=str(repo)).findings
     assert (f.path, f.line, f.rule_id, f.secret) == ("secret.yaml", 15, "openai-project-key", key)
+
+
+def test_a_jwt_value_is_not_taken_for_base64() -> None:
+    token = fake_key("jwt", 16)
+    for text in (f"kind: Secret\ndata:\n  token: {token}\n", f"//r.example.io/:_auth={token}\n"):
+        assert [f.rule_id for f in scan_text(text, "x.yaml")] == ["jwt"], text
+
+
+def test_json_kubeconfig_and_url_safe_alphabet() -> None:
+    pem = fake_key("private-key", 17)
+    text = json.dumps({"users": [{"user": {"client-key-data": b64(pem)}}]})
+    (f,) = scan_text(text, "kubeconfig.json")
+    assert (f.rule_id, f.secret) == ("private-key", pem)
+    key = fake_key("openai-project-key", 18)
+    urlsafe = base64.urlsafe_b64encode(key.encode() + b"\n# ???>>>").decode().rstrip("=")
+    assert "_" in urlsafe or "-" in urlsafe
+    (g,) = scan_text(f"kind: Secret\ndata:\n  OPENAI_API_KEY: {urlsafe}\n", "s.yaml")
+    assert (g.rule_id, g.secret) == ("openai-project-key", key)
+
+
+@pytest.mark.parametrize("text", (
+    pytest.param(f"metadata: {{token: {b64(fake_key('openai-project-key', 19))}}}\n",
+                 id="metadata map"),
+    pytest.param(f"foo_auth={b64('me:' + fake_key('npm-access-token', 20))}\n", id="foo_auth"),
+    pytest.param(f"client-key-data: {b64(fake_key('private-key', 21))[:-8]}+-_-AAAA\n",
+                 id="two alphabets"),
+    pytest.param(f"client-key-data: {b64(fake_key('private-key', 22))}===\n", id="three pads"),
+))
+def test_not_a_wrapper(text: str) -> None:
+    assert find_wrapped(text.encode(), detector_for()) == ([], [])
+
+
+def test_basic_auth_needs_its_rule_enabled() -> None:
+    text = f"//npm.internal.example.io/:_auth={b64('ci:' + password(23))}\n"
+    assert scan_text(text, ".npmrc", detector_for(("npm-access-token",))) == []
+    assert [f.rule_id for f in scan_text(text, ".npmrc")] == ["connection-string"]
