@@ -11,7 +11,7 @@ import random
 import string
 import zlib
 
-from keylint.rules.checks import base62, bech32_create_checksum
+from keylint.rules.checks import base62, bech32_create_checksum, shannon
 
 B62 = string.ascii_letters + string.digits
 B64URL = B62 + "_-"
@@ -26,6 +26,15 @@ def _s(rng: random.Random, alphabet: str, n: int) -> str:
     while True:
         out = "".join(rng.choice(alphabet) for _ in range(n))
         if not any(c * 6 in out for c in set(out)) and "0123456789" not in out:
+            return out
+
+
+def _hex(rng: random.Random, n: int) -> str:
+    # A bare hex key is only reported above its rule's entropy floor; a random draw can fall
+    # below it (a run of repeated digits), so keep drawing until it is clearly random.
+    while True:
+        out = _s(rng, HEX, n)
+        if shannon(out) >= 3.4:
             return out
 
 
@@ -129,12 +138,15 @@ _BUILDERS = {
     "dynatrace-api-token": lambda r: "dt0c01." + _s(r, BASE32, 24) + "." + _s(r, string.ascii_uppercase
                                                                             + string.digits, 64),
     "doppler-token": lambda r: "dp.st.prd." + _mixed(r, 43),
-    "sentry-user-token": lambda r: "sntryu_" + _s(r, HEX, 64),
+    "sentry-user-token": lambda r: "sntryu_" + _hex(r, 64),
     "sentry-org-token": _sentry_org,
-    "pulumi-access-token": lambda r: "pul-" + _s(r, HEX, 40),
-    "postman-api-key": lambda r: "PMAK-" + _s(r, HEX, 24) + "-" + _s(r, HEX, 34),
-    "rubygems-api-key": lambda r: "rubygems_" + _s(r, HEX, 48),
+    "pulumi-access-token": lambda r: "pul-" + _hex(r, 40),
+    "postman-api-key": lambda r: "PMAK-" + _hex(r, 24) + "-" + _hex(r, 34),
+    "rubygems-api-key": lambda r: "rubygems_" + _hex(r, 48),
     "linear-api-key": lambda r: "lin_api_" + _mixed(r, 40),
+    "grafana-service-account-token": lambda r: "glsa_" + _mixed(r, 32) + "_" + _s(r, HEX, 8),
+    "square-access-token": lambda r: "sq0atp-" + _mixed(r, 22),
+    "square-application-secret": lambda r: "sq0csp-" + _s(r, B64URL, 43),
     "github-token": lambda r: _crc_token(r, "ghp_"),
     "github-fine-grained-pat": lambda r: "github_pat_" + _mixed(r, 22) + "_" + _mixed(r, 59),
     "gitlab-pat-routable": lambda r: "glpat-" + _mixed(r, 36) + ".01." + _s(r, LOWER_ALNUM, 9),
@@ -160,17 +172,17 @@ _BUILDERS = {
     "password-assignment": _password,
     "aws-secret-access-key": lambda r: _s(r, B62 + "/+", 40),
     "stability-api-key": lambda r: "sk-" + _mixed(r, 48),
-    "deepseek-api-key": lambda r: "sk-" + _s(r, HEX, 32),
-    "twilio-api-key-sid": lambda r: "SK" + _s(r, HEX, 32),
+    "deepseek-api-key": lambda r: "sk-" + _hex(r, 32),
+    "twilio-api-key-sid": lambda r: "SK" + _hex(r, 32),
     "cohere-api-key": lambda r: _mixed(r, 40),
-    "wandb-api-key-legacy": lambda r: _s(r, HEX, 40),
-    "deepgram-api-key": lambda r: _s(r, HEX, 40),
-    "together-api-key-legacy": lambda r: _s(r, HEX, 64),
+    "wandb-api-key-legacy": lambda r: _hex(r, 40),
+    "deepgram-api-key": lambda r: _hex(r, 40),
+    "together-api-key-legacy": lambda r: _hex(r, 64),
     "pinecone-legacy-key": lambda r: "-".join(_s(r, HEX, n) for n in (8, 4, 4, 4, 12)),
-    "azure-openai-key": lambda r: _s(r, HEX, 32),
-    "elevenlabs-legacy-key": lambda r: _s(r, HEX, 32),
-    "assemblyai-api-key": lambda r: _s(r, HEX, 32),
-    "twilio-auth-token": lambda r: _s(r, HEX, 32),
+    "azure-openai-key": lambda r: _hex(r, 32),
+    "elevenlabs-legacy-key": lambda r: _hex(r, 32),
+    "assemblyai-api-key": lambda r: _hex(r, 32),
+    "twilio-auth-token": lambda r: _hex(r, 32),
     "mistral-api-key": lambda r: _mixed(r, 32),
     "twilio-api-key-secret": lambda r: _mixed(r, 32),
 }
