@@ -147,6 +147,8 @@ _BUILDERS = {
     "grafana-service-account-token": lambda r: "glsa_" + _mixed(r, 32) + "_" + _s(r, HEX, 8),
     "square-access-token": lambda r: "sq0atp-" + _mixed(r, 22),
     "square-application-secret": lambda r: "sq0csp-" + _s(r, B64URL, 43),
+    "shippo-api-token": lambda r: "shippo_live_" + _hex(r, 40),
+    "duffel-access-token": lambda r: "duffel_test_" + _mixed(r, 43),
     "github-token": lambda r: _crc_token(r, "ghp_"),
     "github-fine-grained-pat": lambda r: "github_pat_" + _mixed(r, 22) + "_" + _mixed(r, 59),
     "gitlab-pat-routable": lambda r: "glpat-" + _mixed(r, 36) + ".01." + _s(r, LOWER_ALNUM, 9),
