@@ -20,7 +20,9 @@ from keylint.rules.checks import is_placeholder, url_password
 from keylint.rules.model import Rule
 from keylint.scanner.detector import Detector, _compile
 
-_MARKERS = (b"data:", b'data":', b"data':", b".dockerconfigjson", b"_auth")
+# Past a first `data`, the markers of a wrapper (`-data:`, `data:`, `"data":`, a Secret's
+# `.dockerconfigjson` entry); `_auth` is looked for on its own. Two `find`s for most files.
+_MARKERS = (b"data:", b'data":', b"data':", b".dockerconfigjson")
 _B64 = rb"[A-Za-z0-9+/_-]{8,}={0,2}"
 _VALUE_END = frozenset(b" \t\r\n\"',}]#;")  # what may follow a whole value (not `.`: a JWT)
 _KEY_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
@@ -73,7 +75,7 @@ def find_wrapped(data: bytes, detector: Detector, start: int = 0, end: int | Non
     spans of every wrapper value there that decoded to text (whatever it held)."""
     end = len(data) if end is None else end
     begin = _block_start(data, start)
-    if begin == start and not any(data.find(m, start, end) >= 0 for m in _MARKERS):
+    if begin == start and not _marked(data, start, end):
         return [], []
     work = work if work is not None else Work()
     found: dict[tuple[int, str], Wrapped] = {}
@@ -86,6 +88,14 @@ def find_wrapped(data: bytes, detector: Detector, start: int = 0, end: int | Non
         elif (vs, secret) not in found:
             found[(vs, secret)] = Wrapped(rule, secret, vs, ve)
     return sorted(found.values(), key=lambda w: (w.start, w.end)), values
+
+
+def _marked(data: bytes, start: int, end: int) -> bool:
+    """A wrapper's marker is in `data[start:end]` (cheap: the search runs only then)."""
+    if data.find(b"_auth", start, end) >= 0:
+        return True
+    first = data.find(b"data", start, end)
+    return first >= 0 and any(data.find(m, first, end) >= 0 for m in _MARKERS)
 
 
 def _block_start(data: bytes, start: int) -> int:
