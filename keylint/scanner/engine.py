@@ -24,13 +24,26 @@ def scan_bytes(data: bytes, path: str, detector: Detector | None = None) -> list
     return [f for f, _, _ in scan_spans(data, path, detector)]
 
 
+# Source code seldom holds a Secret manifest, a kubeconfig or an .npmrc, and `data:` and
+# `_auth` are everywhere in it: the wrapper search (a few passes over the bytes) is for
+# everything else (YAML, JSON, config files, files without an extension, ...).
+_CODE = (".py", ".pyi", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".java", ".kt", ".go",
+         ".rs", ".c", ".h", ".cc", ".cpp", ".hpp", ".cs", ".rb", ".php", ".swift", ".scala",
+         ".lua", ".pl", ".sql", ".html", ".css", ".scss", ".svg", ".ipynb")
+
+
+def may_wrap(path: str) -> bool:
+    """Whether a file of this name is searched for base64 wrappers (not source code)."""
+    return not path.lower().endswith(_CODE)
+
+
 def scan_spans(data: bytes, path: str, detector: Detector | None = None, start: int = 0,
                end: int | None = None) -> list[tuple[Finding, int, int]]:
     """Findings in `data[start:end]`, each with its byte span in `data`; lines, columns and
     pragmas are those of the whole buffer (`start` must be a line start)."""
     det = detector or detector_for()
     matches = det.find(data if start == 0 and end is None else data[start:end])
-    wrapped, values = find_wrapped(data, det, start, end)
+    wrapped, values = find_wrapped(data, det, start, end) if may_wrap(path) else ([], [])
     if values:
         matches = _with_wrapped(matches, [Match(w.rule, w.start - start, w.end - start, w.secret)
                                           for w in wrapped],

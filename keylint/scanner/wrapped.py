@@ -20,9 +20,6 @@ from keylint.rules.checks import is_placeholder, url_password
 from keylint.rules.model import Rule
 from keylint.scanner.detector import Detector, _compile
 
-# Past a first `data`, the markers of a wrapper (`-data:`, `data:`, `"data":`, a Secret's
-# `.dockerconfigjson` entry); `_auth` is looked for on its own. Two `find`s for most files.
-_MARKERS = (b"data:", b'data":', b"data':", b".dockerconfigjson")
 _B64 = rb"[A-Za-z0-9+/_-]{8,}={0,2}"
 _VALUE_END = frozenset(b" \t\r\n\"',}]#;")  # what may follow a whole value (not `.`: a JWT)
 _KEY_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
@@ -91,11 +88,31 @@ def find_wrapped(data: bytes, detector: Detector, start: int = 0, end: int | Non
 
 
 def _marked(data: bytes, start: int, end: int) -> bool:
-    """A wrapper's marker is in `data[start:end]` (cheap: the search runs only then)."""
-    if data.find(b"_auth", start, end) >= 0:
+    """A wrapper may be in `data[start:end]` (cheap: the search runs only then). Precise enough
+    that ordinary code seldom passes: `data: bytes` annotations and `self._auth = ...` are
+    common, a `data:` key ending its line (a YAML block) or opening `{`, a `-data:` key, an
+    `_auth=` at a line's start and `.dockerconfigjson` are not."""
+    if data.find(b".dockercfg", start, end) >= 0 or data.find(b".dockerconfigjson", start, end) >= 0:
         return True
-    first = data.find(b"data", start, end)
-    return first >= 0 and any(data.find(m, first, end) >= 0 for m in _MARKERS)
+    for marker in (b"data:", b'data":', b"data':"):
+        at = data.find(marker, start, end)
+        while at >= 0:
+            if data[at - 1:at] == b"-":
+                return True  # kubeconfig `client-key-data:` (YAML or JSON)
+            rest = data[at + len(marker):at + len(marker) + 64].lstrip(b" \t")
+            if rest[:1] in (b"", b"\n", b"\r", b"{", b"#"):
+                return True  # a `data:` block or map
+            at = data.find(marker, at + len(marker), end)
+    at = data.find(b"_auth", start, end)
+    while at >= 0:
+        rest = data[at + 5:at + 40].lstrip(b"\"' \t")
+        if rest[:1] in (b"=", b":"):
+            line_start = data.rfind(b"\n", 0, at) + 1
+            if data[line_start:at].strip(b" \t").startswith((b"//", b"_", b"\"", b"'")) or \
+                    at == line_start:
+                return True  # `.npmrc` `_auth=`, `//registry/:_auth=`, a JSON "_auth":
+        at = data.find(b"_auth", at + 5, end)
+    return False
 
 
 def _block_start(data: bytes, start: int) -> int:

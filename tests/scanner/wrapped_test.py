@@ -288,3 +288,14 @@ def test_basic_auth_needs_its_rule_enabled() -> None:
     text = f"//npm.internal.example.io/:_auth={b64('ci:' + password(23))}\n"
     assert scan_text(text, ".npmrc", detector_for(("npm-access-token",))) == []
     assert [f.rule_id for f in scan_text(text, ".npmrc")] == ["connection-string"]
+
+
+def test_source_code_is_not_searched_for_wrappers() -> None:
+    """`data:` annotations and `self._auth = ...` are everywhere in code; manifests are not."""
+    from keylint.scanner.engine import may_wrap
+
+    pem = fake_key("private-key", 30)
+    text = f"kind: Secret\ndata:\n  tls.key: {b64(pem)}\n"
+    assert [f.rule_id for f in scan_text(text, "secret.yaml")] == ["private-key"]
+    assert scan_text(text, "fixtures.py") == []
+    assert may_wrap("deploy/kubeconfig") and may_wrap(".npmrc") and not may_wrap("app/Main.java")
