@@ -107,8 +107,15 @@ def _b64url_json(part: str) -> object:
         return {"alg": None} if b'"alg"' in raw else {}
 
 
-# jwt.io's sample signature: the token on every tutorial page.
-_JWT_SAMPLE_SIGNATURES = ("SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",)
+# jwt.io's sample signatures: the tokens on every tutorial page (current and older).
+_JWT_SAMPLE_SIGNATURES = ("SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+                          "TJVA95OrM7E2cBab30RMHrHDcEfxjoYZgeFONFh7HgQ")
+
+
+def _public_by_design(payload: dict[str, object]) -> bool:
+    """Tokens meant to be shipped to browsers: Supabase's `anon` key (row-level security decides
+    what it may read), and the keys of Supabase's local demo stack, published in its CLI."""
+    return payload.get("role") == "anon" or payload.get("iss") == "supabase-demo"
 
 
 def jwt(secret: str) -> bool:
@@ -120,7 +127,8 @@ def jwt(secret: str) -> bool:
         header, payload = _b64url_json(parts[0]), _b64url_json(parts[1])
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return False
-    return isinstance(header, dict) and "alg" in header and isinstance(payload, dict)
+    return (isinstance(header, dict) and "alg" in header and isinstance(payload, dict)
+            and not _public_by_design(payload))
 
 
 def sentry_org_token(secret: str) -> bool:

@@ -97,3 +97,20 @@ def test_jwt_nested_deeper_than_json_parses_is_judged_not_raised(
     # json.loads raised RecursionError, and the file holding the token failed to scan.
     signature = fake_key("jwt").split(".")[2]
     assert checks.jwt(f"{_segment(header)}.{_segment(payload)}.{signature}") is expected
+
+
+def test_public_by_design_jwts_are_not_secrets() -> None:
+    """Supabase's anon key and its local demo stack's keys ship to browsers by design; a
+    service_role key of a real project is a secret."""
+    import base64
+    import json
+
+    def token(payload: dict[str, object]) -> str:
+        def seg(o: object) -> str:
+            return base64.urlsafe_b64encode(json.dumps(o).encode()).decode().rstrip("=")
+        return f"{seg({'alg': 'HS256', 'typ': 'JWT'})}.{seg(payload)}.{'Zx9' * 14}a"
+
+    project = {"iss": "supabase", "ref": "abcdefghijklmnopqrst", "iat": 1700000000}
+    assert not checks.jwt(token({**project, "role": "anon"}))
+    assert not checks.jwt(token({"iss": "supabase-demo", "role": "service_role"}))
+    assert checks.jwt(token({**project, "role": "service_role"}))
