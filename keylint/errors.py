@@ -15,17 +15,29 @@ def crash_message(exc: BaseException) -> str:
     broke, secrets masked. For the last-resort handler of every entry point, which then exits 2
     (never 1: that means findings) without a traceback."""
     try:
-        from keylint.masking import redact_text, shown_path
+        from keylint.masking import shown_path
 
         path = _path_of(exc)
+        where = f"{shown_path(path)}: " if path else ""
+    except Exception:  # the masking itself broke: name nothing that may hold a key
+        where = ""
+    return f"{where}{internal_error(exc)}"
+
+
+def internal_error(exc: BaseException) -> str:
+    """`internal error (Type: message); please report it`: what broke, on one line, secrets
+    masked (only the type when the masking itself breaks). Also a file's reason in a scan that
+    goes on past it."""
+    try:
+        from keylint.masking import redact_text
+
         detail = " ".join(str(exc).split())
         if len(detail) > _CRASH_DETAIL:
             detail = detail[:_CRASH_DETAIL] + "..."
         what = f"{type(exc).__name__}: {redact_text(detail)}" if detail else type(exc).__name__
-        where = f"{shown_path(path)}: " if path else ""
-    except Exception:  # the masking itself broke: say only what broke, nothing that may hold a key
-        what, where = type(exc).__name__, ""
-    return f"{where}internal error ({what}); please report it"
+    except Exception:
+        what = type(exc).__name__
+    return f"internal error ({what}); please report it"
 
 
 def _path_of(exc: BaseException) -> str | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from keylint.config import Config
+from keylint.errors import internal_error
 from keylint.scanner.engine import detector_for, scan_bytes
 from keylint.scanner.files import Problem, Target, discover
 from keylint.scanner.finding import Finding
@@ -148,13 +149,6 @@ def scan_target(target: Target, max_size: int, rule_ids: tuple[str, ...] | None)
         return _FileResult([], Problem(target.display, internal_error(exc)), 0)
 
 
-def internal_error(exc: BaseException) -> str:
-    """The one-line reason for a bug met while scanning a file (secrets masked)."""
-    from keylint.masking import redact_text
-
-    detail = " ".join(str(exc).split())[:200]
-    what = f"{type(exc).__name__}: {redact_text(detail)}" if detail else type(exc).__name__
-    return f"internal error ({what}); please report it"
 
 
 def _scan_chunk(chunk: list[Target], max_size: int,
