@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         from keylint.scanner.history import scan_history
 
         result: ScanResult = scan_history(history_path(args), history, cfg, jobs=args.jobs,
-                                          skip=skip)
+                                          skip=skip, gate=args.commits is not None)
     elif args.staged:
         from keylint.scanner.staged import scan_staged
 

@@ -86,7 +86,7 @@ def scan_push(specs: Sequence[Sequence[str]], cfg: config_mod.Config,
     from keylint.scanner.history import scan_history
 
     skip = (str(baseline),) if baseline is not None else ()
-    result = scan_history(".", specs, cfg, skip=skip)
+    result = scan_history(".", specs, cfg, skip=skip, gate=True)
     findings = result.findings
     if baseline is not None:
         from keylint.baseline.gate import new_history_findings

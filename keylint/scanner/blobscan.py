@@ -20,15 +20,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from keylint.errors import internal_error
 from keylint.scanner.delta import change
 from keylint.scanner.detector import Detector
 from keylint.scanner.engine import detector_for, scan_spans
+from keylint.scanner.finding import Finding
 from keylint.scanner.gitlog import Repo, read_blobs
-from keylint.scanner.run import internal_error, to_scan
+from keylint.scanner.run import to_scan
+from keylint.scanner.thorough import binary_text, scan_git_blob
 
 Held = list[tuple[str, int, int]]  # (hashed secret, start, end) in the scanned text
 _BUDGET = 32 << 20  # bytes of old versions a worker keeps
 _LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+
+
+@dataclass(frozen=True)
+class Gate:
+    """How a gate (`--commits`, pre-push) reads what a history scan may pass over: a blob with
+    NULs as text, a blob over the size limit streamed (unless the user chose the limit)."""
+
+    where: str  # the repository, for `git cat-file blob`
+    stream_large: bool
 
 
 @dataclass(frozen=True)
@@ -74,7 +86,7 @@ class _Kept:
 
 
 def scan_tasks(repo: Repo, tasks: Iterable[Task], max_size: int,
-               rule_ids: tuple[str, ...] | None) -> dict[str, Any]:
+               rule_ids: tuple[str, ...] | None, gate: Gate | None = None) -> dict[str, Any]:
     """Scan the blobs of `tasks` (oldest first; a live stream is fine) through one `git cat-file`.
     JSON-able, as a worker returns it: per blob the findings made there, the secrets it holds."""
     detector = detector_for(rule_ids)
@@ -96,7 +108,7 @@ def scan_tasks(repo: Repo, tasks: Iterable[Task], max_size: int,
             continue
         try:
             version = _scan_one(task, blob.data, blob.size, blob.missing, max_size,
-                                kept.get(task.before), out, detector)
+                                kept.get(task.before), out, detector, gate)
         except Exception as exc:  # a bug met in one blob: its error, the others still scanned
             out["problems"].append([task.label, internal_error(exc), True, False])
             version = _Version(None, [])
@@ -114,11 +126,18 @@ def _earlier(data: bytes | None, name: str, detector: Detector) -> _Version:
 
 
 def _scan_one(task: Task, data: bytes | None, size: int, missing: bool, max_size: int,
-              old: _Version | None, out: dict[str, Any], detector: Detector) -> _Version:
+              old: _Version | None, out: dict[str, Any], detector: Detector,
+              gate: Gate | None) -> _Version:
     if missing:
         out["problems"].append([task.label, "not in this clone (a partial or damaged clone?): "
                                 "not scanned; fetch it or use a full clone", True, False])
         return _Version(None, [])
+    if data is None and gate is not None and gate.stream_large:
+        found = scan_git_blob(gate.where, task.blob, task.name, detector)
+        _record(task, [(f, 0, 0) for f in found], set(), out)
+        out["scanned"] += 1
+        out["bytes"] += size
+        return _Version(None, [])  # too large to keep: what replaces it is scanned whole
     if data is None:
         out["problems"].append([task.label, f"skipped: {size:,} bytes is over the {max_size:,}-"
                                 "byte limit (max_file_size)", False, False])
@@ -126,6 +145,8 @@ def _scan_one(task: Task, data: bytes | None, size: int, missing: bool, max_size
     if data.startswith(_LFS_POINTER):
         out["lfs"] += 1  # the file itself lives in LFS storage, not in git
     text, problem = to_scan(data, task.name)
+    if text is None and gate is not None and problem is not None and problem.reason == "binary":
+        text = binary_text(data)  # the text runs of a blob with NULs
     if text is None:
         out["problems"].append([task.label, problem.reason if problem else "binary", False, True])
         return _Version(None, [])
@@ -144,13 +165,20 @@ def _scan_one(task: Task, data: bytes | None, size: int, missing: bool, max_size
         spans = scan_spans(text, task.name, detector)
         out["bytes"] += len(text)
     out["scanned"] += 1
+    held = _record(task, spans, had, out, held)
+    return _Version(text, held)
+
+
+def _record(task: Task, spans: list[tuple[Finding, int, int]], had: set[str],
+            out: dict[str, Any], held: Held | None = None) -> Held:
+    """Note the findings brought by this blob and every secret it holds; its held spans."""
     # A secret the old version held is carried, not brought here (the changed part can span
     # two distant edits and everything between them).
     brought = [f for f, _, _ in spans if f.hashed_secret not in had]
     if brought:
         out["found"].append([task.blob, [dataclasses.astuple(f) for f in brought]])
-    held += [(f.hashed_secret, start, end) for f, start, end in spans]
-    held = sorted(set(held), key=lambda x: x[1])
+    held = sorted(set((held or []) + [(f.hashed_secret, s, e) for f, s, e in spans]),
+                  key=lambda x: x[1])
     if held:
         out["held"].append([task.blob, sorted({h for h, _, _ in held})])
-    return _Version(text, held)
+    return held

@@ -16,8 +16,8 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from keylint.config import DEFAULT_BASELINE, Config
-from keylint.scanner.blobscan import Task, scan_tasks
+from keylint.config import DEFAULT_BASELINE, DEFAULT_MAX_FILE_SIZE, Config
+from keylint.scanner.blobscan import Gate, Task, scan_tasks
 from keylint.scanner.engine import detector_for
 from keylint.scanner.files import Problem, display_path
 from keylint.scanner.finding import Finding
@@ -46,10 +46,13 @@ def describe(specs: Sequence[Sequence[str]]) -> str:
 
 
 def scan_history(path: str, specs: Sequence[Sequence[str]], cfg: Config, *, jobs: int = 0,
-                 cwd: str | None = None, skip: Sequence[str] = ()) -> HistoryResult:
+                 cwd: str | None = None, skip: Sequence[str] = (),
+                 gate: bool = False) -> HistoryResult:
     """Scan what the commits named by `specs` (rev-list arguments, one list per range)
     introduced, in the repository `path` is in. KeylintError for a non-repository or a bad
-    revision; a shallow boundary or a missing blob is an error problem (the gate fails)."""
+    revision; a shallow boundary or a missing blob is an error problem (the gate fails).
+    A `gate` (`--commits`, pre-push) also reads blobs with NULs as text and streams those over
+    the default size limit, as the hook and `--staged` do."""
     started = time.perf_counter()
     cwd = cwd or os.getcwd()
     repo = open_repo(path)
@@ -73,9 +76,11 @@ def scan_history(path: str, specs: Sequence[Sequence[str]], cfg: Config, *, jobs
     rule_ids = cfg.rule_ids()
     detector_for(rule_ids)  # compiled before any fork
 
+    reader = Gate(repo.where, cfg.max_file_size == DEFAULT_MAX_FILE_SIZE) if gate else None
+
     def work(tasks: Iterable[list[object]]) -> object:
         return scan_tasks(repo, (Task(*t) for t in tasks), cfg.max_file_size,  # type: ignore[arg-type]
-                          rule_ids)
+                          rule_ids, reader)
 
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
     pool = StreamPool(jobs, work) if jobs > 1 and len(order) >= _PARALLEL_MIN_COMMITS else None

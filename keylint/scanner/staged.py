@@ -19,12 +19,10 @@ import pathspec
 
 from keylint.config import DEFAULT_BASELINE, DEFAULT_MAX_FILE_SIZE, Config
 from keylint.errors import KeylintError
-from keylint.scanner.detector import Detector
 from keylint.scanner.engine import detector_for, scan_bytes
 from keylint.scanner.files import Problem, display_path
-from keylint.scanner.finding import Finding
 from keylint.scanner.run import ScanResult, to_scan
-from keylint.scanner.thorough import binary_text, scan_stream
+from keylint.scanner.thorough import binary_text, scan_git_blob
 
 _REGULAR_MODES = {"100644", "100755"}  # not symlinks (120000) nor submodules (160000)
 
@@ -134,23 +132,6 @@ def read_blobs(root: str, blobs: Sequence[str]) -> dict[str, bytes]:
     return contents
 
 
-def _stream_blob(root: str, blob: str, shown: str, detector: Detector) -> list[Finding]:
-    """Findings in a blob too large to hold, read from git as a stream."""
-    proc = subprocess.Popen(["git", "cat-file", "blob", blob], cwd=root, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stderr is not None
-    try:
-        found = scan_stream(proc.stdout, shown, detector)  # type: ignore[arg-type]
-    finally:
-        proc.stdout.close()
-        err = proc.stderr.read()
-        status = proc.wait()
-    if status != 0:
-        msg = os.fsdecode(err).strip().splitlines()
-        raise KeylintError(f"{shown}: --staged: git cat-file failed: {msg[-1] if msg else '?'}")
-    return found
-
-
 def scan_staged(cfg: Config, *, cwd: str | None = None, skip: Sequence[str] = ()) -> ScanResult:
     """Findings in the staged version of each staged file; paths shown relative to `cwd`.
 
@@ -185,7 +166,7 @@ def scan_staged(cfg: Config, *, cwd: str | None = None, skip: Sequence[str] = ()
                 shown, f"skipped: {sizes[f.blob]:,} bytes is over the {cfg.max_file_size:,}-byte "
                 "limit (max_file_size)", error=False))
         else:
-            result.findings.extend(_stream_blob(root, f.blob, shown, detector))
+            result.findings.extend(scan_git_blob(root, f.blob, shown, detector))
             result.files_scanned += 1
             result.bytes_scanned += sizes[f.blob]
     contents = read_blobs(root, list(dict.fromkeys(f.blob for f, _ in small)))

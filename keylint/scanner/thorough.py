@@ -93,3 +93,24 @@ def scan_file(open_path: str, display: str, detector: Detector, max_size: int) -
             return scan_stream(f, display, detector)
         data = f.read()
     return [f for f, _, _ in scan_spans(binary_text(data), display, detector)]
+
+
+def scan_git_blob(cwd: str, blob: str, shown: str, detector: Detector) -> list[Finding]:
+    """Findings in a blob too large to hold, read from git as a stream."""
+    import subprocess
+
+    from keylint.errors import KeylintError
+
+    proc = subprocess.Popen(["git", "cat-file", "blob", blob], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    try:
+        found = scan_stream(proc.stdout, shown, detector)  # type: ignore[arg-type]
+    finally:
+        proc.stdout.close()
+        err = proc.stderr.read()
+        status = proc.wait()
+    if status != 0:
+        msg = os.fsdecode(err).strip().splitlines()
+        raise KeylintError(f"{shown}: git cat-file failed: {msg[-1] if msg else '?'}")
+    return found

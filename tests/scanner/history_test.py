@@ -489,3 +489,22 @@ def test_lfs_pointers_are_noted(repo: Path) -> None:
     commit(repo, "an LFS pointer")
     done = keylint(repo, "scan", "--history")
     assert done.returncode == 0 and "1 Git LFS pointer(s)" in done.stderr
+
+
+def test_commits_is_a_gate_it_reads_binary_and_large_blobs(repo: Path) -> None:
+    """`--commits` (CI, pre-push) must not pass a key because its file has a NUL byte or is over
+    the size limit, as the hook and --staged do not; `--history` keeps skipping them (named)."""
+    key, text = line(KEY_RULE, 50)
+    other, big = line(ANTHROPIC, 51)
+    base = git(repo, "rev-parse", "HEAD").stdout.strip()
+    write(repo, "padded.cfg", b"\0" * 32 + b"\n" + text.encode())
+    write(repo, "huge.txt", b"# padding line\n" * 750_000 + big.encode())  # 11 MB
+    commit(repo, "binary and large")
+    ranged = keylint(repo, "scan", "--commits", f"{base}..HEAD")
+    assert ranged.returncode == 1, ranged.stderr
+    assert sorted(ln.split("@")[0] for ln in ranged.stdout.splitlines()[:-1]) == [
+        "huge.txt", "padded.cfg"]
+    assert "huge.txt@" in ranged.stdout and ":750001:" in ranged.stdout
+    assert key not in ranged.stdout + ranged.stderr and other not in ranged.stdout
+    whole = keylint(repo, "scan", "--history")
+    assert whole.returncode == 0 and "note: huge.txt@" in whole.stderr
