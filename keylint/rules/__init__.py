@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from keylint.rules.model import Rule
-from keylint.rules.table import PROVIDERS, RULES, RULES_BY_ID, Provider
+from keylint.rules.model import CATEGORIES, Provider, Rule
+from keylint.rules.table import PROVIDERS, RULES, RULES_BY_ID
 
-__all__ = ["PROVIDERS", "RULES", "RULES_BY_ID", "Provider", "Rule"]
+__all__ = ["CATEGORIES", "PROVIDERS", "RULES", "RULES_BY_ID", "Provider", "Rule"]

@@ -9,6 +9,32 @@ from dataclasses import dataclass
 TOKEN_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 
 
+# The groups `keylint rules` and the README list rules under, in this order.
+CATEGORIES = (
+    "AI and ML platforms",
+    "Cloud and infrastructure",
+    "Observability and monitoring",
+    "Developer tools and registries",
+    "Productivity and collaboration",
+    "Messaging and email",
+    "Payments and commerce",
+    "Social and media",
+    "Key material and generic credentials",
+)
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A provider's shared facts: display name, canonical env var, where to rotate, context words."""
+
+    id: str
+    name: str
+    env_var: str
+    rotate_url: str
+    context: tuple[str, ...] = ()
+    category: str = ""  # one of CATEGORIES, set by the family module that lists the provider
+
+
 @dataclass(frozen=True)
 class Rule:
     """One provider key format.

@@ -1,0 +1,57 @@
+"""Key material and generic credentials: private keys and provider-less shapes (passwords,
+URLs with credentials, JWTs).
+
+`PROVIDERS` and `RULES` (prefixed shapes) and `BARE` (shapes that need the provider named nearby)
+are assembled by keylint/rules/table.py. Rule ids and secret types are written into baselines:
+never rename them.
+"""
+
+from __future__ import annotations
+
+from keylint.rules.build import ALNUM, B64URL, LETTERS, in_category, rule_maker
+from keylint.rules.model import Provider, Rule
+
+PROVIDERS: tuple[Provider, ...] = in_category(
+    "Key material and generic credentials",
+    Provider("age", "age", "SOPS_AGE_KEY",
+             "age-keygen a new identity, re-encrypt to its recipient, delete the old identity"),
+    Provider("private_key", "Private key", "PRIVATE_KEY",
+             "Rotate the key pair (replace authorized_keys, certificates, service-account keys)"),
+    Provider("jwt", "JSON Web Token", "ACCESS_TOKEN",
+             "Rotate the signing secret or revoke the session"),
+    Provider("generic_password", "Password", "DB_PASSWORD",
+             "Change the password at its source (database, SMTP, ...)"),
+    Provider("connection_string", "Connection string", "DATABASE_URL",
+             "Rotate the database or broker user's password"),
+)
+
+_r = rule_maker(PROVIDERS)
+
+RULES: tuple[Rule, ...] = (
+    _r("private-key", "private_key", "Private Key",
+       r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----",
+       keywords=("-----BEGIN",), validator="pem_block"),
+    _r("age-secret-key", "age", "age Secret Key",
+       r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}", keywords=("AGE-SECRET-KEY-1",),
+       checksum="bech32"),
+    _r("jwt", "jwt", "JSON Web Token",
+       rf"eyJ[{B64URL}]{{10,}}\.eyJ[{B64URL}]{{10,}}\.[{B64URL}]{{43,}}", keywords=("eyJ",),
+       validator="jwt", generic=True),
+    _r("connection-string", "connection_string", "Basic Auth Credentials",
+       r"[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^:@/\s\"'`<>{}$]{1,64}:(?P<secret>[^@/\s\"'`<>]{6,128})@"
+       r"[A-Za-z0-9.\-_\[\]]{2,}", keywords=("://",), validator="url_password", generic=True,
+       scan_pattern=r"://[^:@/\s\"'`<>{}$]+:[^@/\s\"'`<>]{6,}@[A-Za-z0-9.\-_\[\]]{2,}",
+       extend_back=21, back_chars=ALNUM + b"+.-"),
+    _r("password-assignment", "generic_password", "Secret Keyword",
+       r"(?i:pass(?:word|wd|phrase)?|pwd|secret)(?:[_A-Z0-9][A-Za-z0-9_]{0,23})?"
+       r"(?<![_-][Ii][Dd])(?<![a-z]I[Dd])(?<![Aa][Rr][Nn])(?<![Nn]ame)[\"'`\]]{0,2}"
+       r"(?:[ \t]{0,4}(?::=|=>|[:=])[ \t]{0,4}(?:[bru]?[\"'`])?|[ \t]{1,4}is[ \t]{1,4}[\"'`])"
+       r"(?P<secret>[^\s\"'`,;]{8,400})",
+       keywords=("pass", "pwd", "secret"), validator="password_value", generic=True,
+       boundary=LETTERS + b":", camel_start=True,
+       scan_pattern=r"(?i:pass(?:word|wd|phrase)?|pwd|secret)(?:[_A-Z0-9][A-Za-z0-9_]*)?[\"'`\]]{0,2}"
+       r"(?:[ \t]*(?::=|=>|[:=])[ \t]*(?:[bru]?[\"'`])?|[ \t]+is[ \t]+[\"'`])[^\s\"'`,;]{8,}"),
+)
+
+# Bare shapes: only with the provider named nearby (same line or up to two lines above).
+BARE: tuple[Rule, ...] = ()
