@@ -3,6 +3,10 @@
 CLOSED --N failures in a row--> OPEN --recovery_timeout--> HALF_OPEN --M successes--> CLOSED;
 any failure in HALF_OPEN reopens it. Every method that can change state first applies a due
 OPEN -> HALF_OPEN transition, so the state never depends on who asked first.
+
+The state lives in a backend (this process's memory by default). With a shared one
+(`RedisBackend`) every process sees the same breaker: each change is written by compare-and-set,
+so two processes never both count the same probe or lose a failure.
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from types import TracebackType
 from typing import Any, TypeVar
 
 from keylint.runtime._decorate import decorate
+from keylint.runtime.backends.base import Backend, BreakerRecord
+from keylint.runtime.backends.memory import MemoryBackend
 from keylint.runtime.errors import ErrorClassifier
 
 __all__ = ["CircuitBreaker", "CircuitOpenError", "CircuitState"]
@@ -70,6 +77,7 @@ class CircuitBreaker:
         half_open_max_calls: int | None = None,
         is_failure: Callable[[BaseException], bool] = _counts_by_default,
         clock: Callable[[], float] = time.monotonic,
+        backend: Backend | None = None,
     ) -> None:
         if failure_threshold < 1 or success_threshold < 1 or recovery_timeout < 0:
             raise ValueError("thresholds must be >= 1 and recovery_timeout >= 0")
@@ -79,16 +87,13 @@ class CircuitBreaker:
         self.success_threshold = success_threshold
         self.half_open_max_calls = half_open_max_calls or success_threshold
         self._is_failure = is_failure
-        self._clock = clock
+        self._backend: Backend = backend if backend is not None else MemoryBackend(clock)
+        if self._backend.shared and not name:
+            raise ValueError("a breaker on a shared backend needs a name: it is the state's key")
         self._lock = threading.Lock()
         self._notify_lock = threading.RLock()
         self._changes: deque[tuple[CircuitState, CircuitState]] = deque()
         self._listeners: list[Listener] = []
-        self._state = CircuitState.CLOSED
-        self._failures = 0  # consecutive, in CLOSED
-        self._successes = 0  # in HALF_OPEN
-        self._probes = 0  # calls admitted in HALF_OPEN and not yet reported
-        self._opened_at = 0.0
 
     # ------------------------------------------------------------------ listeners
     def add_listener(self, listener: Listener) -> None:
@@ -103,39 +108,30 @@ class CircuitBreaker:
 
     # ------------------------------------------------------------------ state machine
     @property
+    def backend(self) -> Backend:
+        """Where the breaker's state lives."""
+        return self._backend
+
+    @property
     def state(self) -> CircuitState:
         """The current state (a due OPEN -> HALF_OPEN transition is applied first)."""
-        with self._lock:
-            self._tick()
-            state = self._state
-        self._notify()
-        return state
+        return self._update(lambda w: w.state)
 
     @property
     def failure_count(self) -> int:
         """Consecutive failures counted in CLOSED."""
-        return self._failures
+        return self._backend.breaker_get(self.name)[0].failures
 
     def retry_after(self) -> float:
         """Seconds until an OPEN breaker half-opens (0 when it is not open)."""
-        with self._lock:
-            if self._state is not CircuitState.OPEN:
-                return 0.0
-            return max(0.0, self._opened_at + self.recovery_timeout - self._clock())
+        record, now = self._backend.breaker_get(self.name)
+        if record.state != CircuitState.OPEN.value:
+            return 0.0
+        return max(0.0, record.opened_at + self.recovery_timeout - now)
 
     def allow_request(self) -> bool:
         """Admit a call (and count it as a probe in HALF_OPEN); False when it must not run."""
-        with self._lock:
-            self._tick()
-            if self._state is CircuitState.CLOSED:
-                allowed = True
-            elif self._state is CircuitState.HALF_OPEN and self._probes < self.half_open_max_calls:
-                self._probes += 1
-                allowed = True
-            else:
-                allowed = False
-        self._notify()
-        return allowed
+        return self._update(_Work.admit)
 
     def before_call(self) -> None:
         """Admit a call or raise `CircuitOpenError`."""
@@ -144,16 +140,7 @@ class CircuitBreaker:
 
     def record_success(self) -> None:
         """A call succeeded: reset the failure count, or count towards closing in HALF_OPEN."""
-        with self._lock:
-            self._tick()
-            if self._state is CircuitState.CLOSED:
-                self._failures = 0
-            elif self._state is CircuitState.HALF_OPEN:
-                self._probes = max(0, self._probes - 1)
-                self._successes += 1
-                if self._successes >= self.success_threshold:
-                    self._move(CircuitState.CLOSED)
-        self._notify()
+        self._update(_Work.success)
 
     def record_failure(self, error: BaseException | None = None) -> None:
         """A call failed: open after `failure_threshold` in a row, or reopen from HALF_OPEN.
@@ -164,54 +151,68 @@ class CircuitBreaker:
         if error is not None and not self._is_failure(error):
             self._release_probe()
             return
-        with self._lock:
-            self._tick()
-            if self._state is CircuitState.CLOSED:
-                self._failures += 1
-                if self._failures >= self.failure_threshold:
-                    self._move(CircuitState.OPEN)
-            elif self._state is CircuitState.HALF_OPEN:
-                self._move(CircuitState.OPEN)
-        self._notify()
+        self._update(_Work.failure)
 
     def reset(self) -> None:
         """Force CLOSED with clean counters."""
-        with self._lock:
-            self._move(CircuitState.CLOSED)
-        self._notify()
+        self._update(lambda w: w.move(CircuitState.CLOSED))
 
     def trip(self) -> None:
         """Force OPEN now (for example on an operator's signal)."""
-        with self._lock:
-            self._move(CircuitState.OPEN)
-        self._notify()
+        self._update(lambda w: w.move(CircuitState.OPEN))
 
     def _release_probe(self) -> None:
+        self._update(_Work.release)
+
+    # async twins: the same transitions through the backend's asyncio client
+    async def _aallow_request(self) -> bool:
+        return await self._aupdate(_Work.admit)
+
+    async def _abefore_call(self) -> None:
+        if not await self._aallow_request():
+            record, now = await self._backend.abreaker_get(self.name)
+            wait = record.opened_at + self.recovery_timeout - now
+            raise CircuitOpenError(self.name, max(0.0, wait) if record.state == "open" else 0.0)
+
+    async def _arecord_exception(self, exc: BaseException) -> None:
+        if isinstance(exc, Exception) and self._is_failure(exc):
+            await self._aupdate(_Work.failure)
+        else:  # not a failure, or cancelled/interrupted: says nothing about the service
+            await self._aupdate(_Work.release)
+
+    def _update(self, step: Callable[[_Work], T]) -> T:
+        """Read the record, apply a due transition and `step`, write it back by compare-and-set
+        (again from a fresh read if another process wrote first)."""
         with self._lock:
-            self._tick()
-            if self._state is CircuitState.HALF_OPEN:
-                self._probes = max(0, self._probes - 1)
+            while True:
+                record, now = self._backend.breaker_get(self.name)
+                work = _Work(self, record, now)
+                result = step(work)
+                new = work.record(record.version + 1)
+                if new == replace(record, version=new.version) or self._backend.breaker_cas(
+                    self.name, record.version, new
+                ):
+                    self._changes.extend(work.changes)
+                    break
         self._notify()
+        return result
 
-    def _tick(self) -> None:
-        """Apply a due OPEN -> HALF_OPEN transition (lock held)."""
-        if (
-            self._state is CircuitState.OPEN
-            and self._clock() - self._opened_at >= self.recovery_timeout
-        ):
-            self._move(CircuitState.HALF_OPEN)
-
-    def _move(self, new: CircuitState) -> None:
-        """Enter `new` with fresh counters (lock held); record the change for the listeners."""
-        old = self._state
-        self._state = new
-        self._failures = 0
-        self._successes = 0
-        self._probes = 0
-        if new is CircuitState.OPEN:
-            self._opened_at = self._clock()
-        if old is not new:
-            self._changes.append((old, new))
+    async def _aupdate(self, step: Callable[[_Work], T]) -> T:
+        if not self._backend.shared:
+            return self._update(step)  # nothing to wait for: keep one code path
+        while True:
+            record, now = await self._backend.abreaker_get(self.name)
+            work = _Work(self, record, now)
+            result = step(work)
+            new = work.record(record.version + 1)
+            if new == replace(record, version=new.version) or await self._backend.abreaker_cas(
+                self.name, record.version, new
+            ):
+                with self._lock:
+                    self._changes.extend(work.changes)
+                break
+        self._notify()
+        return result
 
     def _notify(self) -> None:
         """Deliver queued state changes to the listeners, in the order they happened."""
@@ -244,13 +245,13 @@ class CircuitBreaker:
 
     async def acall(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         """Await `fn` through the breaker."""
-        self.before_call()
+        await self._abefore_call()
         try:
             result = await fn(*args, **kwargs)
         except BaseException as exc:
-            self._record_exception(exc)
+            await self._arecord_exception(exc)
             raise
-        self.record_success()
+        await self._aupdate(_Work.success)
         return result
 
     def _record_exception(self, exc: BaseException) -> None:
@@ -276,9 +277,74 @@ class CircuitBreaker:
             self._record_exception(exc)
 
     async def __aenter__(self) -> CircuitBreaker:
-        return self.__enter__()
+        await self._abefore_call()
+        return self
 
     async def __aexit__(
         self, et: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.__exit__(et, exc, tb)
+        if exc is None:
+            await self._aupdate(_Work.success)
+        else:
+            await self._arecord_exception(exc)
+
+
+class _Work:
+    """One update of a breaker record: the state machine's rules, applied to a working copy."""
+
+    __slots__ = ("b", "changes", "failures", "now", "opened_at", "probes", "state", "successes")
+
+    def __init__(self, breaker: CircuitBreaker, record: BreakerRecord, now: float) -> None:
+        self.b = breaker
+        self.now = now
+        self.state = CircuitState(record.state)
+        self.failures = record.failures
+        self.successes = record.successes
+        self.probes = record.probes
+        self.opened_at = record.opened_at
+        self.changes: list[tuple[CircuitState, CircuitState]] = []
+        if self.state is CircuitState.OPEN and now - self.opened_at >= breaker.recovery_timeout:
+            self.move(CircuitState.HALF_OPEN)
+
+    def record(self, version: int) -> BreakerRecord:
+        return BreakerRecord(self.state.value, self.failures, self.successes, self.probes,
+                             self.opened_at, version)
+
+    def move(self, new: CircuitState) -> None:
+        """Enter `new` with fresh counters; remember the change for the listeners."""
+        old = self.state
+        self.state = new
+        self.failures = self.successes = self.probes = 0
+        if new is CircuitState.OPEN:
+            self.opened_at = self.now
+        if old is not new:
+            self.changes.append((old, new))
+
+    def admit(self) -> bool:
+        if self.state is CircuitState.CLOSED:
+            return True
+        if self.state is CircuitState.HALF_OPEN and self.probes < self.b.half_open_max_calls:
+            self.probes += 1
+            return True
+        return False
+
+    def success(self) -> None:
+        if self.state is CircuitState.CLOSED:
+            self.failures = 0
+        elif self.state is CircuitState.HALF_OPEN:
+            self.probes = max(0, self.probes - 1)
+            self.successes += 1
+            if self.successes >= self.b.success_threshold:
+                self.move(CircuitState.CLOSED)
+
+    def failure(self) -> None:
+        if self.state is CircuitState.CLOSED:
+            self.failures += 1
+            if self.failures >= self.b.failure_threshold:
+                self.move(CircuitState.OPEN)
+        elif self.state is CircuitState.HALF_OPEN:
+            self.move(CircuitState.OPEN)
+
+    def release(self) -> None:
+        if self.state is CircuitState.HALF_OPEN:
+            self.probes = max(0, self.probes - 1)

@@ -1,21 +1,32 @@
-"""Token-bucket rate limiting per provider, for threads (`SyncRateLimiter`) and asyncio (`RateLimiter`).
+"""Token-bucket rate limiting per provider, for threads (`SyncRateLimiter`) and asyncio
+(`AsyncRateLimiter`; `RateLimiter` is its old name, kept as an alias).
 
 Fair by reservation: `acquire` takes its tokens at once, letting the bucket go into debt, and
 sleeps exactly until its share is refilled. Callers are served in arrival order and each wakes
 at its own time, so there is no thundering herd and no polling. `try_acquire` never waits and
-never jumps the queue.
+never jumps the queue. The buckets live in a backend: this process's memory by default, or a
+`RedisBackend` shared by every worker.
+
+    with limiter.acquire("openai"):            # SyncRateLimiter
+        ...
+    async with limiter.acquire("openai"):      # AsyncRateLimiter; `await limiter.acquire(...)` too
+        ...
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
+import contextlib
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Mapping
 from dataclasses import dataclass
-from typing import TypeAlias
+from types import TracebackType
+from typing import Any, TypeAlias
 
-__all__ = ["Limit", "RateLimiter", "SyncRateLimiter"]
+from keylint.runtime.backends.base import Backend
+from keylint.runtime.backends.memory import MemoryBackend
+
+__all__ = ["Acquired", "AsyncRateLimiter", "Limit", "RateLimiter", "SyncRateLimiter"]
 
 
 @dataclass(frozen=True)
@@ -30,93 +41,101 @@ class Limit:
             raise ValueError(f"rate must be > 0 and burst >= 1, got {self.rate}, {self.burst}")
 
 
-class _Bucket:
-    """A token bucket whose level may go negative: the debt queued callers are waiting on."""
-
-    __slots__ = ("level", "limit", "stamp")
-
-    def __init__(self, limit: Limit, now: float) -> None:
-        self.limit = limit
-        self.level = limit.burst
-        self.stamp = now
-
-    def _refill(self, now: float) -> None:
-        if now > self.stamp:
-            self.level = min(self.limit.burst, self.level + (now - self.stamp) * self.limit.rate)
-            self.stamp = now
-
-    def reserve(self, tokens: float, now: float) -> float:
-        """Take `tokens`; return the seconds until they are covered."""
-        self._refill(now)
-        self.level -= tokens
-        return 0.0 if self.level >= 0 else -self.level / self.limit.rate
-
-    def take_now(self, tokens: float, now: float) -> bool:
-        self._refill(now)
-        if self.level >= tokens:
-            self.level -= tokens
-            return True
-        return False
-
-    def refund(self, tokens: float, now: float) -> None:
-        self._refill(now)
-        self.level = min(self.limit.burst, self.level + tokens)
-
-
 LimitSpec: TypeAlias = "Limit | tuple[float, float]"
 
 
+class Acquired(float):
+    """The seconds `acquire` waited (a float), usable as `with limiter.acquire(...):`."""
+
+    def __enter__(self) -> Acquired:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None  # a token counts a call started: nothing is given back
+
+
+class _Acquiring(Coroutine[Any, Any, float]):
+    """`AsyncRateLimiter.acquire(...)`: a coroutine (await it, gather it, make it a task) that is
+    also an async context manager."""
+
+    __slots__ = ("_coro",)
+
+    def __init__(self, coro: Coroutine[Any, Any, float]) -> None:
+        self._coro = coro
+
+    def send(self, value: Any) -> Any:
+        return self._coro.send(value)
+
+    def throw(self, *args: Any) -> Any:
+        return self._coro.throw(*args)
+
+    def close(self) -> None:
+        self._coro.close()
+
+    def __await__(self) -> Generator[Any, None, float]:
+        return self._coro.__await__()
+
+    async def __aenter__(self) -> float:
+        return await self._coro
+
+    async def __aexit__(
+        self, et: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
+
+
 class _Limiter:
-    """The buckets and their lock, shared by the sync and async front ends."""
+    """The limits and the backend holding the buckets, shared by the sync and async front ends."""
 
     def __init__(
         self,
         limits: Mapping[str, LimitSpec] | None,
         default: LimitSpec | None,
         clock: Callable[[], float],
+        backend: Backend | None,
+        namespace: str,
     ) -> None:
-        self._clock = clock
-        self._lock = threading.Lock()
+        self._backend: Backend = backend if backend is not None else MemoryBackend(clock)
+        self._prefix = f"{namespace}:" if namespace else ""
         self._limits = {p: _limit(v) for p, v in (limits or {}).items()}
         self._default = None if default is None else _limit(default)
-        self._buckets: dict[str, _Bucket] = {}
+
+    @property
+    def backend(self) -> Backend:
+        """Where the buckets live."""
+        return self._backend
 
     def configure(self, provider: str, rate: float, burst: float) -> None:
         """Set (or change) a provider's rate (tokens/s) and burst; its bucket starts full."""
-        with self._lock:
-            self._limits[provider] = Limit(rate, burst)
-            self._buckets.pop(provider, None)
+        self._limits[provider] = Limit(rate, burst)
+        self._backend.bucket_reset(self._prefix + provider)
 
-    def _bucket(self, provider: str, tokens: float) -> _Bucket:
-        bucket = self._buckets.get(provider)
-        if bucket is None:
-            limit = self._limits.get(provider, self._default)
-            if limit is None:
-                raise KeyError(f"no rate limit configured for provider {provider!r}")
-            bucket = self._buckets[provider] = _Bucket(limit, self._clock())
-        if not 0 < tokens <= bucket.limit.burst:
-            raise ValueError(f"tokens must be in (0, burst={bucket.limit.burst}], got {tokens}")
-        return bucket
+    def _limit_for(self, provider: str, tokens: float) -> Limit:
+        limit = self._limits.get(provider, self._default)
+        if limit is None:
+            raise KeyError(f"no rate limit configured for provider {provider!r}")
+        if not 0 < tokens <= limit.burst:
+            raise ValueError(f"tokens must be in (0, burst={limit.burst}], got {tokens}")
+        return limit
 
-    def _reserve(self, provider: str, tokens: float) -> float:
-        with self._lock:
-            return self._bucket(provider, tokens).reserve(tokens, self._clock())
+    def _op(self, op: Any, provider: str, tokens: float) -> float:
+        limit = self._limit_for(provider, tokens)
+        return self._backend.bucket(op, self._prefix + provider, limit.rate, limit.burst, tokens)
 
-    def _refund(self, provider: str, tokens: float) -> None:
-        with self._lock:
-            self._buckets[provider].refund(tokens, self._clock())
+    async def _aop(self, op: Any, provider: str, tokens: float) -> float:
+        limit = self._limit_for(provider, tokens)
+        return await self._backend.abucket(op, self._prefix + provider, limit.rate, limit.burst,
+                                           tokens)
 
     def try_acquire(self, provider: str, tokens: float = 1) -> bool:
         """Take `tokens` if they are there now (and nobody is queued); never waits."""
-        with self._lock:
-            return self._bucket(provider, tokens).take_now(tokens, self._clock())
+        return self._op("take", provider, tokens) > 0
 
     def available(self, provider: str) -> float:
         """Tokens in the bucket now (negative while callers are queued)."""
-        with self._lock:
-            bucket = self._bucket(provider, 1)
-            bucket._refill(self._clock())
-            return bucket.level
+        return self._op("peek", provider, 1)
 
 
 def _limit(spec: LimitSpec) -> Limit:
@@ -127,7 +146,9 @@ class SyncRateLimiter(_Limiter):
     """Per-provider token buckets for threads; `acquire` blocks the calling thread.
 
     `limits` maps provider -> `Limit` or `(rate, burst)`; `default` applies to other providers
-    (without one they raise `KeyError`). `clock` and `sleep` are injectable for tests.
+    (without one they raise `KeyError`). `clock` and `sleep` are injectable for tests; `backend`
+    (default: this process's memory) holds the buckets, under `namespace:provider` when a
+    namespace is given.
     """
 
     def __init__(
@@ -137,23 +158,29 @@ class SyncRateLimiter(_Limiter):
         default: LimitSpec | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        backend: Backend | None = None,
+        namespace: str = "",
     ) -> None:
-        super().__init__(limits, default, clock)
+        super().__init__(limits, default, clock, backend, namespace)
         self._sleep = sleep
 
-    def acquire(self, provider: str, tokens: float = 1) -> float:
-        """Wait for `tokens`; return the seconds slept (0.0 when they were there)."""
-        wait = self._reserve(provider, tokens)
+    def acquire(self, provider: str, tokens: float = 1) -> Acquired:
+        """Wait for `tokens`; return the seconds slept (0.0 when they were there).
+
+        The result is also a context manager: `with limiter.acquire("openai"): ...`.
+        """
+        wait = self._op("reserve", provider, tokens)
         if wait > 0:
             try:
                 self._sleep(wait)
             except BaseException:
-                self._refund(provider, tokens)
+                with contextlib.suppress(Exception):
+                    self._op("refund", provider, tokens)
                 raise
-        return wait
+        return Acquired(wait)
 
 
-class RateLimiter(_Limiter):
+class AsyncRateLimiter(_Limiter):
     """Per-provider token buckets for asyncio; `await acquire(...)` suspends only the caller.
 
     Same rules as `SyncRateLimiter`; a cancelled waiter gives its tokens back.
@@ -166,17 +193,27 @@ class RateLimiter(_Limiter):
         default: LimitSpec | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        backend: Backend | None = None,
+        namespace: str = "",
     ) -> None:
-        super().__init__(limits, default, clock)
+        super().__init__(limits, default, clock, backend, namespace)
         self._sleep = sleep
 
-    async def acquire(self, provider: str, tokens: float = 1) -> float:
-        """Wait for `tokens`; return the seconds slept (0.0 when they were there)."""
-        wait = self._reserve(provider, tokens)
+    def acquire(self, provider: str, tokens: float = 1) -> _Acquiring:
+        """Wait for `tokens`; `await` it for the seconds slept (0.0 when they were there), or
+        use it as `async with limiter.acquire("openai"): ...`."""
+        return _Acquiring(self._acquire(provider, tokens))
+
+    async def _acquire(self, provider: str, tokens: float) -> float:
+        wait = await self._aop("reserve", provider, tokens)
         if wait > 0:
             try:
                 await self._sleep(wait)
             except BaseException:
-                self._refund(provider, tokens)
+                with contextlib.suppress(Exception):
+                    await self._aop("refund", provider, tokens)
                 raise
         return wait
+
+
+RateLimiter = AsyncRateLimiter  # the old name of the asyncio limiter: existing imports keep working

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from keylint.runtime.backends.base import Backend, Bench, fingerprint
+from keylint.runtime.backends.memory import MemoryBackend
 from keylint.runtime.errors import ErrorClassifier, ErrorKind
 from keylint.runtime.keys import SecureString
 
@@ -58,15 +60,17 @@ class NoHealthyKeyError(RuntimeError):
 
 
 class _Key:
-    __slots__ = ("consecutive", "failures", "key", "last_error", "status", "successes", "until")
+    """This process's counters for one key; whether it is benched lives in the backend."""
+
+    __slots__ = ("benched", "consecutive", "failures", "id", "key", "last_error", "successes")
 
     def __init__(self, key: SecureString) -> None:
         self.key = key
-        self.status = KeyStatus.HEALTHY
+        self.id = fingerprint(key.get_secret_value())
+        self.benched = False  # seen out of service: its run of failures restarts when it is back
         self.successes = 0
         self.failures = 0
         self.consecutive = 0
-        self.until: float | None = None
         self.last_error: str | None = None
 
 
@@ -74,7 +78,10 @@ class KeyManager:
     """Thread-safe pool of keys per provider with failover, cooldowns and recovery.
 
     `keys` maps provider -> keys (str or SecureString; held as SecureString). `clock` is
-    injectable (monotonic seconds).
+    injectable (monotonic seconds). `backend` (default: this process's memory) keeps which keys
+    are disabled or cooling down; with a shared one (`RedisBackend`) a key benched by one
+    process is skipped by all, until its cooldown expires. Only a key's fingerprint is stored.
+    Counters (`successes`, `failures`, `consecutive_failures`) stay per process.
     """
 
     def __init__(
@@ -86,12 +93,14 @@ class KeyManager:
         failure_cooldown: float = 30.0,
         classifier: ErrorClassifier | None = None,
         clock: Callable[[], float] = time.monotonic,
+        backend: Backend | None = None,
     ) -> None:
         self.default_cooldown = default_cooldown
         self.max_failures = max_failures
         self.failure_cooldown = failure_cooldown
         self._classifier = classifier or ErrorClassifier()
         self._clock = clock
+        self._backend: Backend = backend if backend is not None else MemoryBackend(clock)
         self._lock = threading.RLock()
         self._pools: dict[str, list[_Key]] = {}
         self._current: dict[str, int] = {}
@@ -144,28 +153,31 @@ class KeyManager:
         with self._lock:
             return list(self._pools)
 
+    @property
+    def backend(self) -> Backend:
+        """Where key health lives."""
+        return self._backend
+
     def get_key(self, provider: str) -> SecureString:
         """The key to use now; raises `NoHealthyKeyError` when none is usable."""
         with self._lock:
-            pool = self._pools.get(provider)
-            if not pool:
-                raise KeyError(f"no keys registered for provider {provider!r}")
+            pool = self._pool(provider)
             now = self._clock()
-            start = self._current[provider]
-            for step in range(len(pool)):
-                i = (start + step) % len(pool)
-                entry = pool[i]
-                self._recover(entry, now)
-                if entry.status is KeyStatus.HEALTHY:
-                    self._current[provider] = i
-                    return entry.key
-            waits = [e.until - now for e in pool if e.until is not None]
-            raise NoHealthyKeyError(provider, max(0.0, min(waits)) if waits else None)
+            return self._pick(provider, pool, now,
+                              self._backend.benched(provider, [e.id for e in pool], now))
+
+    async def aget_key(self, provider: str) -> SecureString:
+        """`get_key` for asyncio code (asks a shared backend without blocking the loop)."""
+        pool = self._pool(provider)
+        now = self._clock()
+        benched = await self._backend.abenched(provider, [e.id for e in pool], now)
+        with self._lock:
+            return self._pick(provider, pool, now, benched)
 
     def report_success(self, key: str | SecureString) -> None:
         """The call with `key` worked: clear its run of failures."""
         with self._lock:
-            entry = self._entry(key)
+            entry = self._entry(key)[1]
             entry.successes += 1
             entry.consecutive = 0
 
@@ -179,27 +191,33 @@ class KeyManager:
         `failure_cooldown` after `max_failures` in a row; fatal errors (a bad request) are
         counted but do not change the key's status.
         """
-        c = self._classifier.classify(error)
         with self._lock:
-            entry = self._entry(key)
-            now = self._clock()
-            entry.failures += 1
-            entry.consecutive += 1
-            entry.last_error = _describe(error, c.status)
-            if c.kind is ErrorKind.AUTH:
-                entry.status, entry.until = KeyStatus.DISABLED, None
-            elif c.kind is ErrorKind.RATE_LIMITED:
-                wait = c.retry_after if c.retry_after is not None else retry_after
-                self._cool(entry, now, self.default_cooldown if wait is None else wait)
-            elif c.kind is ErrorKind.RETRYABLE and entry.consecutive >= self.max_failures:
-                self._cool(entry, now, self.failure_cooldown)
-            return entry.status
+            provider, entry = self._entry(key)
+            bench = self._count_failure(entry, error, retry_after)
+            if bench is not None:
+                self._backend.bench(provider, entry.id, bench[0].value, bench[1])
+                return bench[0]
+            return self._status(provider, entry)
+
+    async def areport_failure(
+        self, key: str | SecureString, error: BaseException | int, *, retry_after: float | None = None
+    ) -> KeyStatus:
+        """`report_failure` for asyncio code."""
+        with self._lock:
+            provider, entry = self._entry(key)
+            bench = self._count_failure(entry, error, retry_after)
+        if bench is not None:
+            await self._backend.abench(provider, entry.id, bench[0].value, bench[1])
+            return bench[0]
+        found = await self._backend.abenched(provider, [entry.id], self._clock())
+        return KeyStatus(found[entry.id].status) if entry.id in found else KeyStatus.HEALTHY
 
     def enable(self, key: str | SecureString) -> None:
         """Put a disabled or cooling key back in service (after rotating it, say)."""
         with self._lock:
-            entry = self._entry(key)
-            entry.status, entry.until, entry.consecutive = KeyStatus.HEALTHY, None, 0
+            provider, entry = self._entry(key)
+            self._backend.unbench(provider, entry.id)
+            entry.benched, entry.consecutive = False, 0
 
     def health(self, provider: str | None = None) -> list[KeyHealth]:
         """Snapshots of every key (of one provider, or all), cooldowns already expired applied."""
@@ -209,28 +227,73 @@ class KeyManager:
             for name, pool in self._pools.items():
                 if provider is not None and name != provider:
                     continue
+                benched = self._backend.benched(name, [e.id for e in pool], now)
                 for e in pool:
-                    self._recover(e, now)
-                    out.append(KeyHealth(name, e.key, e.status, e.successes, e.failures,
-                                         e.consecutive, e.until, e.last_error))
+                    bench = self._observe(e, benched)
+                    status = KeyStatus.HEALTHY if bench is None else KeyStatus(bench.status)
+                    until = None if bench is None else bench.until
+                    out.append(KeyHealth(name, e.key, status, e.successes, e.failures,
+                                         e.consecutive, until, e.last_error))
             return out
 
     # ------------------------------------------------------------------ internals
-    def _entry(self, key: str | SecureString) -> _Key:
+    def _pool(self, provider: str) -> list[_Key]:
+        pool = self._pools.get(provider)
+        if not pool:
+            raise KeyError(f"no keys registered for provider {provider!r}")
+        return pool
+
+    def _pick(self, provider: str, pool: list[_Key], now: float, benched: dict[str, Bench]) -> SecureString:
+        start = self._current[provider]
+        for step in range(len(pool)):
+            i = (start + step) % len(pool)
+            entry = pool[i]
+            if self._observe(entry, benched) is None:
+                self._current[provider] = i
+                return entry.key
+        waits = [b.until - now for b in benched.values() if b.until is not None]
+        raise NoHealthyKeyError(provider, max(0.0, min(waits)) if waits else None)
+
+    @staticmethod
+    def _observe(entry: _Key, benched: dict[str, Bench]) -> Bench | None:
+        """The key's bench, if any; a key back from one starts a fresh run of failures."""
+        bench = benched.get(entry.id)
+        if bench is None and entry.benched:
+            entry.benched, entry.consecutive = False, 0
+        elif bench is not None:
+            entry.benched = True
+        return bench
+
+    def _status(self, provider: str, entry: _Key) -> KeyStatus:
+        found = self._backend.benched(provider, [entry.id], self._clock())
+        return KeyStatus(found[entry.id].status) if entry.id in found else KeyStatus.HEALTHY
+
+    def _count_failure(
+        self, entry: _Key, error: BaseException | int, retry_after: float | None
+    ) -> tuple[KeyStatus, float | None] | None:
+        """Count a failure (lock held); return the bench it earns (status, seconds) if any."""
+        c = self._classifier.classify(error)
+        entry.failures += 1
+        entry.consecutive += 1
+        entry.last_error = _describe(error, c.status)
+        if c.kind is ErrorKind.AUTH:
+            entry.benched = True
+            return KeyStatus.DISABLED, None
+        if c.kind is ErrorKind.RATE_LIMITED:
+            wait = c.retry_after if c.retry_after is not None else retry_after
+            entry.benched = True
+            return KeyStatus.COOLING_DOWN, max(0.0, self.default_cooldown if wait is None else wait)
+        if c.kind is ErrorKind.RETRYABLE and entry.consecutive >= self.max_failures:
+            entry.benched = True
+            return KeyStatus.COOLING_DOWN, max(0.0, self.failure_cooldown)
+        return None
+
+    def _entry(self, key: str | SecureString) -> tuple[str, _Key]:
         secure = key if isinstance(key, SecureString) else SecureString(key)
         found = self._owner.get(secure)
         if found is None:
             raise KeyError(f"unknown key {secure}")
-        return found[1]
-
-    @staticmethod
-    def _cool(entry: _Key, now: float, seconds: float) -> None:
-        entry.status, entry.until = KeyStatus.COOLING_DOWN, now + max(0.0, seconds)
-
-    @staticmethod
-    def _recover(entry: _Key, now: float) -> None:
-        if entry.status is KeyStatus.COOLING_DOWN and entry.until is not None and now >= entry.until:
-            entry.status, entry.until, entry.consecutive = KeyStatus.HEALTHY, None, 0
+        return found
 
 
 def _describe(error: BaseException | int, status: int | None) -> str:
