@@ -26,7 +26,7 @@ class Config:
     disable: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     env_file: str = ".env"
-    secure_string: bool = True
+    secure_string: bool | None = None  # None: when the project depends on keylint
     source: str | None = field(default=None, compare=False)
 
     def rule_ids(self) -> tuple[str, ...] | None:

@@ -25,8 +25,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--no-env-file", action="store_true",
                        help="write no env file: fix only keys whose value some environment "
                             "variable already holds")
-    parser.add_argument("--no-secure-string", action="store_true",
-                        help="always use the plain os.environ[...] lookup, never SecureString")
+    secure = parser.add_mutually_exclusive_group()
+    secure.add_argument("--secure-string", dest="secure_string", action="store_const",
+                        const=True, default=None,
+                        help="module constants may become keylint.runtime.SecureString even when "
+                             "the project does not declare keylint as a dependency")
+    secure.add_argument("--no-secure-string", dest="secure_string", action="store_const",
+                        const=False,
+                        help="always use the plain os.environ[...] lookup, never SecureString "
+                             "(default: SecureString only when the project depends on keylint "
+                             "or keylint-runtime, or [tool.keylint] secure_string)")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="gitignore-style pattern to skip (repeatable)")
     parser.add_argument("--config", type=Path, help="config file (default: ./pyproject.toml)")
@@ -47,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
         skip.append(cfg.baseline)
     targets, problems = discover(args.paths or ["."], (*cfg.exclude, *args.exclude), skip=skip)
     opts = FixOptions(
-        env_file=env_file, secure_string=cfg.secure_string and not args.no_secure_string,
+        env_file=env_file,
+        secure_string=cfg.secure_string if args.secure_string is None else args.secure_string,
         diff=args.diff, rule_ids=cfg.rule_ids(), max_file_size=cfg.max_file_size,
         environ=dict(os.environ),
     )

@@ -18,11 +18,12 @@ from typing import TextIO
 
 from keylint.config import Config
 from keylint.errors import KeylintError
-from keylint.fix import dotenv, history, report
+from keylint.fix import dotenv, history, importtime, report
 from keylint.fix.codemods import fix_source
 from keylint.fix.model import Change, Skip, SourceContext, SourceFix, default_where
 from keylint.fix.naming import NamePicker
 from keylint.fix.notebook import fix_notebook
+from keylint.fix.project import Project, Projects, is_test_path
 from keylint.fix.references import Repository
 from keylint.fix.split import REASON as SPLIT_REASON
 from keylint.fix.split import split_keys
@@ -37,10 +38,11 @@ PYTHON_SUFFIXES = (".py", ".pyw", ".pyi")
 
 @dataclass(frozen=True)
 class FixOptions:
-    """How to fix: where values go (None: `--no-env-file`), SecureString or not, diff only."""
+    """How to fix: where values go (None: `--no-env-file`), SecureString or not (None: when
+    the project depends on keylint), diff only."""
 
     env_file: Path | None
-    secure_string: bool = True
+    secure_string: bool | None = None
     diff: bool = False
     rule_ids: tuple[str, ...] | None = None
     max_file_size: int = 10 * 1024 * 1024
@@ -55,20 +57,12 @@ class FileResult:
     old: bytes
     fix: SourceFix
     findings: list[Finding]
+    project: Project | None = None
 
     @property
     def changed(self) -> bool:
         """True when the file is (or, with --diff, would be) rewritten."""
         return self.fix.error is None and self.fix.source != self.old
-
-
-def is_test_path(display: str) -> bool:
-    """A test module or a file under a tests directory (where plainly fake keys are left)."""
-    parts = display.replace("\\", "/").split("/")
-    name = parts[-1]
-    return (any(p in ("tests", "test", "testing") for p in parts[:-1])
-            or name.startswith("test_") or name.endswith("_test.py")
-            or name in ("conftest.py", "tests.py"))
 
 
 def git_root(cwd: str = ".") -> str | None:
@@ -91,7 +85,8 @@ def default_env_file(configured: str, cwd: str = ".") -> Path:
 
 
 def _fix_file(target: Target, data: bytes, view: bytes, opts: FixOptions, picker: NamePicker,
-              repo: Repository, only: set[str] | None) -> FileResult | None:
+              repo: Repository, projects: Projects,
+              only: set[str] | None) -> FileResult | None:
     """`view` is what the scanner reads of `data` (a notebook's text, a UTF-16 file decoded)."""
     detector = detector_for(opts.rule_ids)
     display = target.display
@@ -106,8 +101,11 @@ def _fix_file(target: Target, data: bytes, view: bytes, opts: FixOptions, picker
              or f.hashed_secret in only] if is_python else []
     if not findings and not split:
         return None  # files without findings are never parsed
+    project = projects.of(target.open_path)
+    secure = project.depends_on_keylint if opts.secure_string is None else opts.secure_string
     ctx = SourceContext(
-        path=display, secure_string=opts.secure_string, test_file=is_test_path(display),
+        path=display, secure_string=secure, test_file=is_test_path(display),
+        import_style=project.style,
         exported=lambda name: repo.exported(name, target.open_path), detector=detector,
         read_by_name=lambda: repo.read_by_name(target.open_path),
     )
@@ -127,7 +125,7 @@ def _fix_file(target: Target, data: bytes, view: bytes, opts: FixOptions, picker
                                      for f in findings + split], error=reason)
     if fix.error is None and fix.changes:
         picker.adopt(fork)
-    return FileResult(target, data, fix, findings + split)
+    return FileResult(target, data, fix, findings + split, project)
 
 
 _ENCODED = ("the file is UTF-16 or UTF-32 encoded (a byte-order mark), which keylint fix does "
@@ -171,6 +169,7 @@ def _fix_targets(targets: Sequence[Target], opts: FixOptions,
     picker = (NamePicker(dotenv.read(opts.env_file)) if opts.env_file is not None
               else NamePicker(opts.environ, read_only=True))
     repo = Repository()
+    projects = Projects()
     results: list[FileResult] = []
     for t in targets:
         if only is not None and t.display not in only:
@@ -183,13 +182,13 @@ def _fix_targets(targets: Sequence[Target], opts: FixOptions,
         view = None if data is None else to_scan(data, t.display)[0]
         if data is None or view is None:
             continue  # unreadable, or binary: nothing to fix
-        result = _fix_file(t, data, view, opts, picker, repo,
+        result = _fix_file(t, data, view, opts, picker, repo, projects,
                            None if only is None else only[t.display])
         if result is not None:
             results.append(result)
     changed = [r for r in results if r.changed]
     entries = _entries(picker, changed)
-    created, gitignore = False, None
+    created, gitignore, example = False, None, None
     if opts.diff:
         for r in changed:
             out.write(report.masked_diff(r.old, r.fix.source, r.target.display,
@@ -198,9 +197,12 @@ def _fix_targets(targets: Sequence[Target], opts: FixOptions,
         if entries and opts.env_file is not None:
             gitignore = dotenv.ensure_ignored(opts.env_file)
             created = dotenv.append(opts.env_file, entries)
+        if opts.env_file is not None and changed:
+            example = _update_example(opts.env_file, changed, err)
         for r in changed:
             errors = not _write(r, err) or errors
-    _print_report(results, changed, opts, stream, created=created, gitignore=gitignore)
+    _print_report(results, changed, opts, stream, created=created, gitignore=gitignore,
+                  example=example)
     for name in _overridden(picker, changed, opts.environ):
         print(f"warning: {name} is already set in this environment to a different value; "
               "load_dotenv() will not override it", file=stream)
@@ -264,8 +266,19 @@ def _write(r: FileResult, err: TextIO) -> bool:
     return True
 
 
+def _update_example(env_file: Path, changed: list[FileResult], err: TextIO) -> Path | None:
+    """List the variables the fixed code reads in the env file's `.example` (names only)."""
+    names = list(dict.fromkeys(c.env_var for r in changed for c in r.fix.changes))
+    try:
+        return dotenv.update_example(env_file, names)
+    except KeylintError as exc:  # the values are saved and the sources fixed: a note, not a failure
+        print(f"keylint: note: {exc}", file=err)
+        return None
+
+
 def _print_report(results: list[FileResult], changed: list[FileResult], opts: FixOptions,
-                  stream: TextIO, *, created: bool, gitignore: Path | None) -> None:
+                  stream: TextIO, *, created: bool, gitignore: Path | None,
+                  example: Path | None = None) -> None:
     changes: list[Change] = []
     skips: list[Skip] = []
     for r in results:
@@ -289,7 +302,17 @@ def _print_report(results: list[FileResult], changed: list[FileResult], opts: Fi
         note = report.secure_note(changes)
         if note:
             print(note, file=stream)
-        print(f"keylint fix: {report.LOAD_HINT}", file=stream)
+        if example is not None:
+            print(report.example_line(os.path.relpath(example),
+                                      [c.env_var for c in changes]), file=stream)
+        if env is not None:
+            loaders = [r.project.loader if r.project else None for r in changed]
+            print(report.load_line(env, loaders), file=stream)
+        for r in changed:
+            if r.project is not None and not is_test_path(r.target.display):
+                for line in importtime.notes(r.target.display, r.target.open_path,
+                                             r.fix.source, r.fix.changes, r.project):
+                    print(line, file=stream)
 
 
 def _rotations(changed: list[FileResult]) -> list[str]:

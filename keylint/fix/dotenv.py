@@ -396,3 +396,45 @@ def _ignore(root: Path, rel: str, path: Path) -> Path | None:
 def _ignored(root: Path, rel: str) -> bool:
     out = _git(root, "check-ignore", "-q", "--no-index", "--", rel)
     return out is not None and out.returncode == 0
+
+
+# ------------------------------------------------------------------------------ the example file
+_EXAMPLES = (".example", ".sample", ".template", ".dist")
+_NAME_LINE = re.compile(r"^[ \t]*#?[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=", re.M)
+
+
+def example_path(env_file: Path) -> Path:
+    """The committed template beside the env file: an existing `.env.example` (or `.sample`,
+    `.template`, `.dist`), else `<env file>.example`."""
+    for suffix in _EXAMPLES:
+        candidate = env_file.with_name(env_file.name + suffix)
+        if candidate.is_file():
+            return candidate
+    return env_file.with_name(env_file.name + _EXAMPLES[0])
+
+
+def update_example(env_file: Path, names: Sequence[str]) -> Path | None:
+    """Add `NAME=` (names only, never a value) for each of `names` the example file lacks.
+
+    Existing lines are kept byte for byte, a name already there (even commented out) is not
+    added again, and the write is atomic. Returns the file when it changed, else None.
+    """
+    path = example_path(env_file)
+    try:
+        old = path.read_bytes()
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        old, mode = b"", 0o644
+    except OSError as exc:
+        raise KeylintError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    present = set(_NAME_LINE.findall(old.decode("utf-8", "replace")))
+    missing = [n for n in dict.fromkeys(names) if n not in present]
+    if not missing:
+        return None
+    head = b"" if old else (f"# Variables the code reads. Put the values in {env_file.name} "
+                            "(never committed); commit this file.\n").encode()
+    if old and not old.endswith(b"\n"):
+        old += b"\n"
+    write_atomic(path, old + head + "".join(f"{n}=\n" for n in missing).encode(), mode,
+                 what="cannot write the example env file")
+    return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from keylint.fix.project import ImportStyle
 from keylint.scanner.detector import Detector
 from keylint.scanner.finding import Finding
 
@@ -47,6 +48,7 @@ class SourceContext:
     read_by_name: Callable[[], str | None] = field(default=lambda: None)
     detector: Detector | None = None
     where: Callable[[Finding], str] = default_where
+    import_style: ImportStyle = field(default_factory=ImportStyle)
 
 
 @dataclass

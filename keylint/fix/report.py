@@ -20,9 +20,6 @@ from keylint.rules import PROVIDERS, RULES_BY_ID
 from keylint.scanner.engine import detector_for
 from keylint.scanner.finding import Finding
 
-LOAD_HINT = ("load the env file before the code runs: python-dotenv's load_dotenv(), direnv, "
-             "or `set -a; . ./.env; set +a`")
-
 
 def change_line(c: Change) -> str:
     """`path:line:col: <type> <masked> -> <code>` (plus the note, if any)."""
@@ -154,3 +151,27 @@ def secure_note(used: Sequence[Change]) -> str | None:
         return None
     return ("note: fixed code imports keylint.runtime.SecureString, so keylint must be "
             "installed where that code runs (or fix with --no-secure-string)")
+
+
+def example_line(path: str, names: Sequence[str]) -> str:
+    """Which names the example env file now lists."""
+    listed = ", ".join(dict.fromkeys(names))
+    return f"keylint fix: {path} lists {listed} (names only, no values): commit it"
+
+
+_LOADER_NAMES = ("python-dotenv, pydantic-settings, django-environ, environs, python-decouple "
+                 "or dynaconf")
+
+
+def load_line(env: str, loaders: Sequence[tuple[str, str] | None]) -> str:
+    """How the moved values reach the program, said once: through the project's own loader,
+    or, when nothing loads the env file, the exact command that exports it."""
+    if loaders and all(loaders):
+        found = dict.fromkeys(f"{loader[0]} (found in {loader[1]})" for loader in loaders
+                              if loader is not None)
+        return (f"keylint fix: the values reach the program through {', '.join(found)}, "
+                f"which must load {env}")
+    shown = env if "/" in env else f"./{env}"
+    return (f"keylint fix: nothing in this project loads {env} ({_LOADER_NAMES} are neither "
+            f"dependencies nor imported): export the values in the shell that starts the "
+            f"program: set -a; . {shown}; set +a")

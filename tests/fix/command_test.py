@@ -62,7 +62,11 @@ def test_fix_rewrites_saves_and_reports(repo: Path, capsys: pytest.CaptureFixtur
     assert lines[2].startswith("rotate: OPENAI_API_KEY (OpenAI, ")
     assert "is in the git history of app.py (1 commit)" in lines[2]
     assert lines[2].endswith("rotate it now: https://platform.openai.com/api-keys")
-    assert lines[3].startswith("keylint fix: load the env file before the code runs")
+    assert lines[3] == ("keylint fix: .env.example lists OPENAI_API_KEY (names only, no values): "
+                        "commit it")
+    assert lines[4].startswith("keylint fix: nothing in this project loads .env (")
+    assert lines[4].endswith("the program: set -a; . ./.env; set +a")
+    assert (repo / ".env.example").read_text().endswith("\nOPENAI_API_KEY=\n")
 
 
 def test_second_run_is_a_noop(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
