@@ -13,7 +13,6 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from keylint import __version__
 from keylint.errors import KeylintError, crash_message
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -40,12 +39,48 @@ class MaskingParser(argparse.ArgumentParser):
 
 _Parser = MaskingParser
 
+DESCRIPTION = """\
+Find provider API keys (OpenAI, Anthropic, Google, AWS, GitHub and many more: `keylint rules`)
+and other secrets in files, staged changes and git history, then move them out of the code: the
+literal becomes an environment lookup and the value goes to a gitignored .env."""
+
+EPILOG = """\
+examples:
+  keylint scan                            scan the current directory
+  keylint scan --commits origin/main..HEAD
+                                          what these commits introduced (CI, pre-push)
+  keylint scan --format sarif -o keylint.sarif --exit-zero
+                                          a report for code scanning that never fails the job
+  keylint fix --diff                      show how `keylint fix` would move the keys
+  keylint baseline create && keylint audit
+                                          accept the current findings, then label them
+
+exit status: 0 clean, 1 secrets found (or files rewritten by fix), 2 usage, configuration or
+input error, or a crash (one line naming the file).
+`keylint COMMAND --help` describes each command. https://github.com/keylint/keylint"""
+
+
+class _Version(argparse.Action):
+    """`--version`: the installed package's version, read only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from keylint import __version__
+
+        print(f"keylint {__version__}")
+        parser.exit()
+
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser; with `only`, just that subcommand's module is imported to add its options
     (`keylint scan` need not import the fixer's or the baseline's modules to start)."""
-    parser = _Parser(prog="keylint", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"keylint {__version__}")
+    parser = _Parser(prog="keylint", description=DESCRIPTION, epilog=EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action=_Version, help="print keylint's version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module, help_text in COMMANDS:
         p = sub.add_parser(name, help=help_text, description=help_text)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from keylint import config as config_mod
 from keylint.errors import KeylintError
+from keylint.words import counted
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -38,8 +39,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
             p.add_argument("--force", action="store_true",
                            help="replace an existing baseline (its audit labels are lost)")
     merge = sub.add_parser("merge", help="git merge driver: merge two branches' baselines",
-                           description="git merge driver (driver = keylint baseline merge %%O "
-                                       "%%A %%B): writes the merged baseline to %%A")
+                           # argparse %-formats help strings but not a description (one
+                           # without `%(prog)`): single % here, %% in the arguments' help.
+                           description="git merge driver (driver = keylint baseline merge %O "
+                                       "%A %B): writes the merged baseline to %A")
     merge.add_argument("ancestor", type=Path, help="%%O: the common ancestor's version")
     merge.add_argument("ours", type=Path, help="%%A: our version; receives the result")
     merge.add_argument("theirs", type=Path, help="%%B: the other branch's version")
@@ -79,8 +82,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"keylint: error: {shown_path(p.display)}: {p.reason}", file=sys.stderr)
     if unread:
         # What could not be read would look gone: its entries (and their audit labels) dropped.
-        print(f"keylint: {shown_path(str(path))}: not written: {len(unread)} path(s) could not "
-              "be read",
+        print(f"keylint: {shown_path(str(path))}: not written: {counted(len(unread), 'path')} "
+              f"could not be read",
               file=sys.stderr)
         return 2
     fresh = args.action == "create"
@@ -92,5 +95,5 @@ def run(args: argparse.Namespace) -> int:
     total = len(store.load(path).entries)
     state = "written" if changed else "unchanged"
     print(f"keylint: {shown_path(str(path))}: {state} "
-          f"({total} entr{'y' if total == 1 else 'ies'})")
+          f"({counted(total, 'entry')})")
     return 0

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from keylint.masking import redact_text
 from keylint.rules import RULES_BY_ID
 from keylint.scanner.finding import Finding
+from keylint.words import counted
 
 
 def escape_data(text: str) -> str:
@@ -30,7 +31,7 @@ def message(f: Finding) -> str:
     if f.commit:
         where = "still in HEAD" if f.in_head else "history only"
         return (f"{f.secret_type} {f.masked} ({f.rule_id}) was committed in {f.commit[:12]} "
-                f"({f.author_date[:10]}; {f.commits} commit(s); {where}). Rotate it.")
+                f"({f.author_date[:10]}; {counted(f.commits, 'commit')}; {where}). Rotate it.")
     return (f"{f.secret_type} {f.masked} is hard-coded ({f.rule_id}). "
             f"Read it from {env} and rotate it.")
 

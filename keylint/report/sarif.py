@@ -14,6 +14,7 @@ from keylint import __version__
 from keylint.masking import redact_text
 from keylint.rules import PROVIDERS, RULES, RULES_BY_ID, Rule
 from keylint.scanner.finding import Finding
+from keylint.words import counted
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/keylint/"
@@ -74,8 +75,8 @@ def message(f: Finding) -> str:
         state = ("it is still in HEAD: remove it from the code too" if f.in_head
                  else "it is only in the history now")
         return (f"{f.secret_type} {f.masked} was committed in {f.commit[:12]} "
-                f"({f.author_date[:10]}; {f.commits} commit(s), {f.paths} path(s)): rotate it, "
-                f"as it stays in the git history; {state}.")
+                f"({f.author_date[:10]}; {counted(f.commits, 'commit')}, "
+                f"{counted(f.paths, 'path')}): rotate it, as it stays in the git history; {state}.")
     return (f"{f.secret_type} {f.masked} is hard-coded: read it from the environment "
             f"({_env_var(f.rule_id)}) and rotate it, as it stays in the git history.")
 

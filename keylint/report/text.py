@@ -8,6 +8,7 @@ from typing import TextIO
 
 from keylint.masking import redact_text, shown_path
 from keylint.scanner.finding import Finding
+from keylint.words import counted
 
 
 def use_colour(stream: TextIO) -> bool:
@@ -38,13 +39,18 @@ def history_note(f: Finding) -> str:
 
 def summary(stats: dict[str, object]) -> str:
     """The closing line: files scanned and skipped, findings, seconds."""
-    n = stats["findings"]
+    n = _int(stats["findings"])
+    scanned = counted(_int(stats["files_scanned"]), "file")
     if "commits_scanned" in stats:
-        return (f"keylint: {stats['commits_scanned']} commits, {stats['files_scanned']} blobs "
-                f"scanned, {stats['files_skipped']} skipped, "
-                f"{n} finding{'s' if n != 1 else ''} in {stats['seconds']:.2f}s")
-    return (f"keylint: {stats['files_scanned']} files scanned, {stats['files_skipped']} skipped, "
-            f"{n} finding{'s' if n != 1 else ''} in {stats['seconds']:.2f}s")
+        scanned = (f"{counted(_int(stats['commits_scanned']), 'commit')}, "
+                   f"{counted(_int(stats['files_scanned']), 'blob')}")
+    return (f"keylint: {scanned} scanned, {stats['files_skipped']} skipped, "
+            f"{counted(n, 'finding')} in {stats['seconds']:.2f}s")
+
+
+def _int(value: object) -> int:
+    assert isinstance(value, int)
+    return value
 
 
 def write(findings: Sequence[Finding], stats: dict[str, object], stream: TextIO) -> None:

@@ -24,7 +24,7 @@ def test_clean_tree_exits_0_with_a_summary(repo: Path, capsys: pytest.CaptureFix
     (repo / "a.py").write_text("x = 1\n")
     assert main(["scan", "."]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("keylint: 1 files scanned, 0 skipped, 0 findings in ")
+    assert out.startswith("keylint: 1 file scanned, 0 skipped, 0 findings in ")
 
 
 def test_finding_line_names_path_position_type_mask_and_rule(

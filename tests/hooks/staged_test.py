@@ -19,7 +19,7 @@ def test_key_only_in_the_work_tree_is_not_reported(repo: Path) -> None:
     write(repo, "app.py", "x = 1\n" + openai_line())  # edited after `git add`
     done = keylint(repo, "scan", "--staged")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 files scanned" in done.stdout
+    assert "1 file scanned" in done.stdout
 
 
 def test_key_only_in_the_index_is_reported(repo: Path) -> None:
