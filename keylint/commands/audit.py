@@ -3,7 +3,8 @@
 `--ci` never prompts. It exits 1 when the tree has a secret the baseline does not record, when
 an entry is labelled a real secret, or when an entry is unaudited (unless --allow-unaudited);
 stale entries are reported without failing. Exit 2 for a bad baseline, plugin or config, and
-for any file or directory of the tree that could not be read (named in the report).
+for any file or directory of the tree that could not be read (named in the report). With
+`--exit-zero` the report is the same and a failed verdict exits 0 (2 stays 2).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 from keylint import config as config_mod
+from keylint.commands.scan import add_exit_zero, exit_code
 from keylint.errors import KeylintError
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -33,6 +35,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="with --ci: gitignore-style pattern to skip (repeatable)")
     parser.add_argument("--config", type=Path, help="config file (default: ./pyproject.toml)")
     parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: per CPU)")
+    add_exit_zero(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
     cfg = loaded.with_cli(exclude=tuple(loaded.exclude) + tuple(args.exclude) or None)
     path = Path(args.baseline or cfg.baseline or config_mod.DEFAULT_BASELINE)
     if not args.ci:
+        if args.exit_zero:
+            raise KeylintError("--exit-zero goes with --ci (the interactive audit fails nothing)")
         if not sys.stdin.isatty():
             raise KeylintError("audit: standard input is not a terminal; use `keylint audit "
                                "--ci` in scripts and CI")
@@ -75,5 +80,5 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(report.splitlines()[-1] + "\n")
     if verdict.unreadable:
         return 2  # not a pass, and not only findings: the user must make the files readable
-    return 1 if verdict.failed else 0
+    return exit_code(1 if verdict.failed else 0, args)
 

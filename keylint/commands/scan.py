@@ -1,4 +1,9 @@
-"""`keylint scan [PATH...]`: report secrets; exit 0 clean, 1 findings, 2 usage/config error."""
+"""`keylint scan [PATH...]`: report secrets; exit 0 clean, 1 findings, 2 usage/config error.
+
+`--exit-zero` (here and on `keylint audit --ci`) turns 1 into 0, as ruff's and bandit's do: for a
+report-only step such as a SARIF upload. A usage, config or input error (a path that cannot be
+read) and a crash still exit 2: the report is then not whole, and "0" would claim it is.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +44,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="config file (default: ./pyproject.toml)")
     parser.add_argument("--jobs", "-j", type=int, default=0,
                         help="worker processes for large trees (default: CPU count)")
+    add_exit_zero(parser)
+
+
+def add_exit_zero(parser: argparse.ArgumentParser) -> None:
+    """`--exit-zero`, shared with `keylint audit --ci`."""
+    parser.add_argument("--exit-zero", action="store_true",
+                        help="exit 0 even when secrets are found (report only, e.g. before a SARIF "
+                             "upload); errors (a usage error, a path that cannot be read, a "
+                             "crash) still exit 2")
+
+
+def exit_code(code: int, args: argparse.Namespace) -> int:
+    """1 (findings) becomes 0 under --exit-zero; 2 (the report is not whole) stays 2."""
+    return 0 if code == 1 and getattr(args, "exit_zero", False) else code
 
 
 def report(findings: list[Finding], result: ScanResult, fmt: str, stream: TextIO) -> None:
@@ -103,7 +122,11 @@ def history_path(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Scan, report, and return the exit code."""
+    """Scan, report, and return the exit code (see `exit_code` for --exit-zero)."""
+    return exit_code(_run(args), args)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.jobs < 0:
         raise KeylintError("--jobs must be 0 (one per CPU) or more")
     cfg = config_mod.load(args.config)
