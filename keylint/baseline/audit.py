@@ -1,9 +1,11 @@
 """Interactive `keylint audit`: walk the unaudited entries and record each answer.
 
-Labels mean what they mean to detect-secrets: "yes, a real secret" is stored as
-`"is_secret": true`, "no, a false positive" as `"is_secret": false`; skipping leaves the entry
-unaudited. Every answer is saved at once (locked, atomic), so quitting or Ctrl-C loses nothing.
-The secret is shown masked, with a few lines of context in which every known secret is masked too.
+The screen, the question and its keys are detect-secrets' (`detect-secrets audit`), so a team
+moving over keeps its habits: "Should this string be committed to the repository?" (y)es means
+not a secret (a false positive, a test value), stored as `"is_secret": false`; (n)o means a real
+secret, `"is_secret": true`; (s)kip leaves the entry unaudited. Every answer is saved at once
+(locked, atomic), so quitting or Ctrl-C loses nothing. The secret is shown masked, with a few
+lines of context in which every known secret and random-looking token is masked, names are not.
 """
 
 from __future__ import annotations
@@ -25,12 +27,16 @@ from keylint.baseline.locate import (
 )
 from keylint.baseline.model import Baseline, Entry, Key
 from keylint.masking import shown_path
+from keylint.words import counted
 
 CONTEXT = 3
 REFUSED = ("(refused: this file name leaves the repository (absolute, `..` or a symlink); "
            "nothing read or shown)")
 _WIDTH = 200
-_CHOICES = {"y": True, "n": False, "s": None}
+_CHOICES = {"y": False, "n": True, "s": None}  # detect-secrets: y = may be committed
+LEGEND = ("As in `detect-secrets audit`: (y)es = not a secret, it may be committed (labelled a false "
+          "positive, is_secret: false); (n)o = a real secret (is_secret: true); (s)kip = leave it "
+          "unaudited. Each answer is saved at once.")
 
 
 @dataclass
@@ -73,8 +79,8 @@ def _clip(text: str) -> str:
 
 def describe(e: Entry, view: _FileView, index: int, total: int) -> str:
     """The screen for one entry: header, masked secret, context with every known secret masked."""
-    out = [f"Secret {index} of {total}", f"File:        {shown_path(e.filename)}",
-           f"Secret type: {e.type}"]
+    out = [f"Secret:      {index} of {total}", f"Filename:    {shown_path(e.filename)}",
+           f"Secret Type: {e.type}"]
     loc = view.located.get(e.key)
     if view.outside:
         out += ["", REFUSED]
@@ -86,7 +92,7 @@ def describe(e: Entry, view: _FileView, index: int, total: int) -> str:
         out += ["", f"(keylint cannot find this secret in the file any more; recorded at line "
                     f"{e.line_number or '?'}, not shown)"]
         return "\n".join(out) + "\n"
-    out += [f"Secret:      {loc.masked}   (line {loc.line})", "-" * 10]
+    out += [f"Value:       {loc.masked}   (line {loc.line})", "-" * 10]
     width = len(str(min(len(view.lines), loc.line + CONTEXT)))
     for n in range(max(1, loc.line - CONTEXT), min(len(view.lines), loc.line + CONTEXT) + 1):
         marker = ">" if n == loc.line else " "
@@ -96,10 +102,9 @@ def describe(e: Entry, view: _FileView, index: int, total: int) -> str:
 
 
 def prompt(can_back: bool) -> str:
-    """The question and its answers."""
-    back = " (b)ack;" if can_back else ""
-    return ("Is this a real secret? (y)es, a real secret; (n)o, a false positive; (s)kip;"
-            f"{back} (q)uit: ")
+    """detect-secrets' question and answers (see LEGEND for what they record)."""
+    back = " (b)ack," if can_back else ""
+    return f"Should this string be committed to the repository? (y)es, (n)o, (s)kip,{back} (q)uit: "
 
 
 def ask(inp: TextIO, out: TextIO, can_back: bool) -> str:
@@ -137,13 +142,14 @@ def session(baseline_path: Path, rule_ids: Sequence[str] | None, inp: TextIO,
     todo = [e for e in baseline.entries if e.is_secret is None]
     if not todo:
         out.write(f"{shown_path(str(baseline_path))}: nothing to audit "
-                  f"({len(baseline.entries)} entries, all labelled)\n")
+                  f"({counted(len(baseline.entries), 'entry')}, all labelled)\n")
         return 0
     by_file: dict[str, list[Entry]] = {}
     for e in baseline.entries:
         by_file.setdefault(e.filename, []).append(e)
     views: dict[str, _FileView] = {}
     answers: dict[Key, bool | None] = {}
+    out.write(LEGEND + "\n")
     i = 0
     while i < len(todo):
         e = todo[i]
@@ -167,8 +173,8 @@ def session(baseline_path: Path, rule_ids: Sequence[str] | None, inp: TextIO,
     real = sum(1 for v in answers.values() if v is True)
     false = sum(1 for v in answers.values() if v is False)
     left = sum(1 for e in todo if answers.get(e.key) is None)
-    out.write(f"\n{shown_path(str(baseline_path))}: {real} real secret(s), {false} false "
-              f"positive(s) recorded; {left} left unaudited\n")
+    out.write(f"\n{shown_path(str(baseline_path))}: {counted(real, 'real secret')}, "
+              f"{counted(false, 'false positive')} recorded; {left} left unaudited\n")
     if real:
         out.write("Real secrets: rotate them, remove them from the code (`keylint fix`), then "
                   "`keylint baseline update`.\n")

@@ -107,7 +107,7 @@ def masked_lines(lines: list[str], findings: list[Finding], extra: Sequence[Loca
     for n in range(1, len(lines) + 1):
         items = spans.get(n, [])
         items += [(m.start(), m.end(), mask(m.group())) for m in _RANDOM_LOOKING.finditer(lines[n - 1])
-                  if shannon(m.group()) >= 3.0]
+                  if shannon(m.group()) >= 3.0 and not looks_like_a_name(m.group())]
         if not items:
             continue
         text, pos, parts = lines[n - 1], 0, []
@@ -123,6 +123,29 @@ def masked_lines(lines: list[str], findings: list[Finding], extra: Sequence[Loca
 # Shown context may hold secrets no rule of ours finds (detect-secrets' entropy entries whose
 # line moved): any long random-looking token is masked as well.
 _RANDOM_LOOKING = re.compile(r"[A-Za-z0-9+/=_-]{16,}")
+# ... but not a name: the reader needs `STRIPE_SECRET_KEY = ***` to judge the line, not
+# `STRIPE_***...KEY = ***`. A name is words of one case joined by `_`, `-` or `.` (a digit or
+# three may end a word or be one), or camelCase words. Its words read as words: each has a vowel
+# (but for acronyms: `DB`, `URL`, `HTTP`, `db`) and no run of five consonants.
+# Random tokens almost never take that shape (about 1 in 10,000 random base64 ones, each then
+# still masked where a rule or the baseline knows it).
+_SEPARATED = re.compile(r"(?:[A-Za-z]+[0-9]{0,3}|[0-9]{1,3})(?:[_.-](?:[A-Za-z]+[0-9]{0,3}|[0-9]{1,3}))+")
+_CAMEL = re.compile(r"(?:[a-z]{2,}|[A-Z][a-z]+)(?:[A-Z][a-z]+)+[0-9]{0,3}")
+_VOWEL = re.compile(r"[aeiouyAEIOUY]")
+_CONSONANTS = re.compile(r"[b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ]{5}")
+
+
+def looks_like_a_name(token: str) -> bool:
+    """True for identifiers such as `STRIPE_SECRET_KEY`, `db_password_prod`, `myServiceToken`."""
+    if _SEPARATED.fullmatch(token) and token in (token.upper(), token.lower()):
+        words = [w for w in (w.rstrip("0123456789") for w in re.split(r"[_.-]", token)) if w]
+        acronym = 4 if token == token.upper() else 3
+    elif _CAMEL.fullmatch(token):
+        words, acronym = re.findall(r"[A-Z]?[a-z]+", token), 0
+    else:
+        return False
+    return all((_VOWEL.search(w) or len(w) <= acronym) and not _CONSONANTS.search(w)
+               for w in words)
 
 
 def compare_file(path: str, entries: list[Entry], findings: list[Finding]) -> Comparison:

@@ -76,11 +76,11 @@ def test_interactive_audit_masks_keys_in_file_names(tree: Path) -> None:
     base = f"b-{key}.baseline"
     assert run("baseline", "create", "--jobs", "1", "--baseline", base) == 0
     out = io.StringIO()
-    audit.session(Path(base), None, io.StringIO("n\n"), out)
+    audit.session(Path(base), None, io.StringIO("y\n"), out)  # y: may be committed
     text = out.getvalue()
     assert key not in text
-    assert f"File:        backup-{mask(key)}.py" in text
-    assert f"b-{mask(key)}.baseline: 0 real secret(s), 1 false positive(s)" in text
+    assert f"Filename:    backup-{mask(key)}.py" in text
+    assert f"b-{mask(key)}.baseline: 0 real secrets, 1 false positive recorded" in text
     audit.session(Path(base), None, io.StringIO(""), out)
     assert key not in out.getvalue()
     assert f"b-{mask(key)}.baseline: nothing to audit" in out.getvalue()
