@@ -959,7 +959,7 @@ class _Fixer:
             return
         if name != wanted:
             self.skip(occ.key, f"pydantic-settings reads {wanted}, which already holds a "
-                               "different value in the env file; fix by hand")
+                               f"different value {self.names.taken_where(wanted)}; fix by hand")
             return
         self.names.claim(name, occ.value)
         self.strip_defaults.add(id(ann))
@@ -978,8 +978,9 @@ class _Fixer:
             return
         if ctx.getenv is not None:
             if name != ctx.env_target:
-                self.skip(occ.key, f"{ctx.env_target} already holds a different value in the "
-                                   "env file, so this default cannot move there; fix by hand")
+                self.skip(occ.key, f"{ctx.env_target} already holds a different value "
+                                   f"{self.names.taken_where(ctx.env_target)}, so this default "
+                                   "cannot move there; fix by hand")
                 return
             self.names.claim(name, occ.value)
             self.collapse[id(ctx.getenv)] = name

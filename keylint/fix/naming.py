@@ -78,6 +78,13 @@ class NamePicker:
             n += 1
         return f"{preferred}_{n}"
 
+    def taken_where(self, name: str) -> str:
+        """Where `name`'s other value comes from, for a skip message: this run, the env file, or
+        (read-only) the environment. `fix --diff` with no env file must not blame one."""
+        if name in self.added:
+            return "from another key this fix moves"
+        return "in the environment" if self.read_only else "in the env file"
+
     def claim(self, name: str, value: str) -> None:
         """Record that `name` now holds `value` (written to the env file later)."""
         if self.known.get(name) == value:
