@@ -134,7 +134,7 @@ def test_a_deleted_branch_is_out_of_reach_but_other_refs_are_scanned(repo: Path)
     assert len(scan(repo)) == 1  # --all: every ref, not only the checked-out branch
     assert scan(repo, ["main"]) == []
     done = keylint(repo, "scan", "--history", "main")
-    assert done.returncode == 0 and "1 commits, 1 blobs" in done.stdout
+    assert done.returncode == 0 and "1 commit, 1 blob scanned" in done.stdout
 
 
 def test_commits_range_scans_only_what_the_range_introduced(repo: Path) -> None:
@@ -219,7 +219,7 @@ def test_shallow_clone_is_an_error_not_a_clean_pass(repo: Path, tmp_path: Path) 
     done = keylint(clone, "scan", "--history")
     assert done.returncode == 2, done.stdout + done.stderr
     assert "shallow clone" in done.stderr and "fetch-depth: 0" in done.stderr
-    assert "1 commits" in done.stdout
+    assert "1 commit, " in done.stdout
     # A range whose base is not in the clone says so instead of scanning something else.
     ranged = keylint(clone, "scan", "--commits", "HEAD~2..HEAD")
     assert ranged.returncode == 2
