@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from keylint.runtime.backends.base import (
     Backend,
     BackendUnavailableError,
@@ -16,8 +18,19 @@ from keylint.runtime.backends.base import (
 )
 from keylint.runtime.backends.memory import MemoryBackend
 
+if TYPE_CHECKING:
+    from keylint.runtime.backends.redis_backend import RedisBackend
+
 __all__ = [
     "Backend", "BackendUnavailableError", "Bench", "BreakerRecord", "BucketOp", "MemoryBackend",
-    "fingerprint",
+    "RedisBackend", "fingerprint",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RedisBackend":
+        from keylint.runtime.backends.redis_backend import RedisBackend
+
+        return RedisBackend
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
