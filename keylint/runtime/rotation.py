@@ -1,5 +1,13 @@
 """`KeyManager`: several keys per provider, failing over from a dead or rate-limited key.
 
+    answer = keys.call("openai", ask, prompt)        # ask(key, prompt); `await` it for async ask
+    with keys.use("openai") as key:                  # `async with` too
+        ...
+
+Both report success and failure themselves (`ErrorClassifier` reads the error); `call` also
+fails over: a key that is revoked or rate limited is benched and the call made again with the
+next healthy key.
+
 An auth failure (401/403) disables a key until `enable`; a rate limit (429) cools it down for the
 server's Retry-After (or `default_cooldown`); `max_failures` transient errors in a row cool it
 down too. `get_key` keeps handing out the current key while it is healthy, moves to the next
@@ -9,18 +17,22 @@ healthy one when it is not, and brings cooled-down keys back once their time is 
 from __future__ import annotations
 
 import enum
+import inspect
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from types import TracebackType
+from typing import Any, TypeVar, overload
 
 from keylint.runtime.backends.base import Backend, Bench, fingerprint
 from keylint.runtime.backends.memory import MemoryBackend
 from keylint.runtime.errors import ErrorClassifier, ErrorKind
 from keylint.runtime.keys import SecureString
 
-__all__ = ["KeyHealth", "KeyManager", "KeyStatus", "NoHealthyKeyError"]
+__all__ = ["KeyHealth", "KeyLease", "KeyManager", "KeyStatus", "NoHealthyKeyError"]
+
+T = TypeVar("T")
 
 
 class KeyStatus(enum.Enum):
@@ -236,6 +248,96 @@ class KeyManager:
                                          e.consecutive, until, e.last_error))
             return out
 
+    # ------------------------------------------------------------------ ways to use it
+    @overload
+    def call(
+        self, provider: str, fn: Callable[..., Coroutine[Any, Any, T]], *args: Any, **kwargs: Any
+    ) -> Coroutine[Any, Any, T]: ...
+
+    @overload
+    def call(self, provider: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T: ...
+
+    def call(self, provider: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """`fn(key, *args, **kwargs)` with the provider's current key, the outcome reported.
+
+        On an auth error (401/403) or a rate limit (429) the key is benched and `fn` is called
+        again with the next healthy key, each key at most once; when none is left the last
+        error is raised (its Retry-After intact, for a `RetryStrategy` around this). Other errors
+        are reported and raised: retrying them is the retry strategy's job. For a coroutine
+        function `fn` this returns a coroutine: `await keys.call("openai", ask)`.
+        """
+        if inspect.iscoroutinefunction(fn):
+            return self.acall(provider, fn, *args, **kwargs)
+        tried: set[SecureString] = set()
+        last: Exception | None = None
+        while True:
+            key = self._next_key(provider, tried, last)
+            try:
+                result = fn(key, *args, **kwargs)
+            except Exception as exc:
+                self.report_failure(key, exc)
+                if not self._fails_over(exc):
+                    raise
+                tried.add(key)
+                last = exc
+                continue
+            if inspect.isawaitable(result):
+                getattr(result, "close", lambda: None)()
+                raise TypeError("fn returned an awaitable: use `await keys.acall(...)`")
+            self.report_success(key)
+            return result
+
+    async def acall(
+        self, provider: str, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any
+    ) -> T:
+        """`await fn(key, *args, **kwargs)`, reported and failed over as in `call`."""
+        tried: set[SecureString] = set()
+        last: Exception | None = None
+        while True:
+            key = self._checked(tried, last, await self._anext_key(provider, last))
+            try:
+                result = await fn(key, *args, **kwargs)
+            except Exception as exc:
+                await self.areport_failure(key, exc)
+                if not self._fails_over(exc):
+                    raise
+                tried.add(key)
+                last = exc
+                continue
+            self.report_success(key)
+            return result
+
+    def use(self, provider: str) -> KeyLease:
+        """`with keys.use("openai") as key:` (or `async with`): the current key, its outcome
+        reported when the block ends (an exception is a failure; it is never swallowed)."""
+        return KeyLease(self, provider)
+
+    def _fails_over(self, error: Exception) -> bool:
+        return self._classifier.classify(error).kind in (ErrorKind.AUTH, ErrorKind.RATE_LIMITED)
+
+    def _next_key(self, provider: str, tried: set[SecureString], last: Exception | None) -> SecureString:
+        try:
+            key = self.get_key(provider)
+        except NoHealthyKeyError:
+            if last is not None:
+                raise last from None  # every key failed: the provider's error says why, and when
+            raise
+        return self._checked(tried, last, key)
+
+    async def _anext_key(self, provider: str, last: Exception | None) -> SecureString:
+        try:
+            return await self.aget_key(provider)
+        except NoHealthyKeyError:
+            if last is not None:
+                raise last from None
+            raise
+
+    @staticmethod
+    def _checked(tried: set[SecureString], last: Exception | None, key: SecureString) -> SecureString:
+        if key in tried and last is not None:  # back already (a zero cooldown): do not loop
+            raise last
+        return key
+
     # ------------------------------------------------------------------ internals
     def _pool(self, provider: str) -> list[_Key]:
         pool = self._pools.get(provider)
@@ -294,6 +396,41 @@ class KeyManager:
         if found is None:
             raise KeyError(f"unknown key {secure}")
         return found
+
+
+class KeyLease:
+    """`KeyManager.use(provider)`: a key for one block, its outcome reported at the end."""
+
+    def __init__(self, manager: KeyManager, provider: str) -> None:
+        self._manager = manager
+        self._provider = provider
+        self.key: SecureString | None = None
+
+    def __enter__(self) -> SecureString:
+        self.key = self._manager.get_key(self._provider)
+        return self.key
+
+    def __exit__(
+        self, et: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self.key is not None
+        if exc is None:
+            self._manager.report_success(self.key)
+        elif isinstance(exc, Exception):
+            self._manager.report_failure(self.key, exc)
+
+    async def __aenter__(self) -> SecureString:
+        self.key = await self._manager.aget_key(self._provider)
+        return self.key
+
+    async def __aexit__(
+        self, et: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self.key is not None
+        if exc is None:
+            self._manager.report_success(self.key)
+        elif isinstance(exc, Exception):
+            await self._manager.areport_failure(self.key, exc)
 
 
 def _describe(error: BaseException | int, status: int | None) -> str:
