@@ -56,6 +56,9 @@ class Acquired(float):
         return None  # a token counts a call started: nothing is given back
 
 
+_NO_WAIT = Acquired(0.0)
+
+
 class _Acquiring(Coroutine[Any, Any, float]):
     """`AsyncRateLimiter.acquire(...)`: a coroutine (await it, gather it, make it a task) that is
     also an async context manager."""
@@ -122,7 +125,8 @@ class _Limiter:
 
     def _op(self, op: Any, provider: str, tokens: float) -> float:
         limit = self._limit_for(provider, tokens)
-        return self._backend.bucket(op, self._prefix + provider, limit.rate, limit.burst, tokens)
+        name = self._prefix + provider if self._prefix else provider
+        return self._backend.bucket(op, name, limit.rate, limit.burst, tokens)
 
     async def _aop(self, op: Any, provider: str, tokens: float) -> float:
         limit = self._limit_for(provider, tokens)
@@ -177,7 +181,7 @@ class SyncRateLimiter(_Limiter):
                 with contextlib.suppress(Exception):
                     self._op("refund", provider, tokens)
                 raise
-        return Acquired(wait)
+        return Acquired(wait) if wait else _NO_WAIT
 
 
 class AsyncRateLimiter(_Limiter):
@@ -205,7 +209,10 @@ class AsyncRateLimiter(_Limiter):
         return _Acquiring(self._acquire(provider, tokens))
 
     async def _acquire(self, provider: str, tokens: float) -> float:
-        wait = await self._aop("reserve", provider, tokens)
+        if self._backend.shared:
+            wait = await self._aop("reserve", provider, tokens)
+        else:  # memory never waits: skip a coroutine per call
+            wait = self._op("reserve", provider, tokens)
         if wait > 0:
             try:
                 await self._sleep(wait)
