@@ -49,7 +49,8 @@ def test_public_names() -> None:
     for name in (
         "SecureString", "mask_api_key", "KeyMaskingFilter", "redact_api_keys", "KeyManager",
         "KeyStatus", "KeyHealth", "InputValidator", "ValidationError", "ConfigValidator",
-        "RateLimiter", "SyncRateLimiter", "ErrorClassifier", "RetryStrategy", "CircuitBreaker",
+        "RateLimiter", "AsyncRateLimiter", "SyncRateLimiter", "ErrorClassifier", "RetryStrategy",
+        "CircuitBreaker",
     ):
         assert name in rt.__all__
         assert getattr(rt, name).__doc__
