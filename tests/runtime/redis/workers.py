@@ -60,12 +60,15 @@ def take_in_phases(i: int, q: Any, url: str, ns: str, clock: Any, barrier: Any, 
 def acquire_real_time(i: int, q: Any, url: str, ns: str, count: int) -> None:
     backend = _backend(url, ns)
     limiter = SyncRateLimiter({"openai": (50, 5)}, backend=backend)
-    stamps = []
+
+    def server_time() -> float:
+        seconds, micros = backend._client.time()
+        return float(seconds + micros / 1_000_000)
+
+    start = server_time()  # before this process's first reservation
     for _ in range(count):
         limiter.acquire("openai")
-        seconds, micros = backend._client.time()
-        stamps.append(seconds + micros / 1_000_000)
-    q.put(stamps)
+    q.put((start, server_time()))  # after its last grant
 
 
 def acquire_through_restart(i: int, q: Any, url: str, ns: str, count: int, started: Any) -> None:
