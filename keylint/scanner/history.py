@@ -15,6 +15,7 @@ import time
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from keylint.config import DEFAULT_BASELINE, DEFAULT_MAX_FILE_SIZE, Config
 from keylint.scanner.blobscan import Gate, Task, scan_tasks
@@ -22,10 +23,12 @@ from keylint.scanner.engine import detector_for
 from keylint.scanner.files import Problem, display_path
 from keylint.scanner.finding import Finding
 from keylint.scanner.gitlog import Log, Repo, head_blobs, open_repo, read_log, rev_list
+from keylint.scanner.pack import PackScan, pack_files, scan_packs
 from keylint.scanner.run import ScanResult
-from keylint.scanner.workers import StreamPool
+from keylint.scanner.workers import Forked, StreamPool
 
 _PARALLEL_MIN_COMMITS = 100
+_PARALLEL_MIN_PICKED = 200  # blobs to scan before workers pay off
 ALL_REFS = ("--all",)
 
 
@@ -76,35 +79,14 @@ def scan_history(path: str, specs: Sequence[Sequence[str]], cfg: Config, *, jobs
     rule_ids = cfg.rule_ids()
     detector_for(rule_ids)  # compiled before any fork
 
-    reader = Gate(repo.where, cfg.max_file_size == DEFAULT_MAX_FILE_SIZE) if gate else None
-
-    def work(tasks: Iterable[list[object]]) -> object:
-        return scan_tasks(repo, (Task(*t) for t in tasks), cfg.max_file_size,  # type: ignore[arg-type]
-                          rule_ids, reader)
-
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
-    pool = StreamPool(jobs, work) if jobs > 1 and len(order) >= _PARALLEL_MIN_COMMITS else None
-    tasks: list[list[object]] = []
-
-    def dispatch(log: Log, blob: str, commit: int, path: str) -> None:
-        """Hand each blob to a worker as git log first shows it (the versions of one file go to
-        the same worker, which then has the old one at hand)."""
-        name = names.shown(path)
-        if name is None or blob in names.blobs:
-            return
-        names.blobs[blob] = name
-        before = log.before.get(blob)
-        task: list[object] = [blob, before, before is not None and before not in names.blobs,
-                              name, f"{name}@{log.commits[commit].sha[:7]}"]
-        if pool is None:
-            tasks.append(task)
-        else:
-            pool.send(zlib.crc32(os.fsencode(path)) % jobs, task)
-
-    try:
-        log = read_log(repo, order, dispatch)
-    finally:
-        parts = pool.finish() if pool is not None else [work(tasks)]
+    parallel = jobs > 1 and len(order) >= _PARALLEL_MIN_COMMITS
+    if not gate and repo.objects and pack_files(repo.objects):
+        log, parts = _from_packs(repo, order, names, cfg, rule_ids, jobs if parallel else 1)
+    else:
+        log, parts = _changed_parts(repo, order, names, cfg, rule_ids, jobs if parallel else 1,
+                                    Gate(repo.where, cfg.max_file_size == DEFAULT_MAX_FILE_SIZE)
+                                    if gate else None)
     found: dict[str, list[Finding]] = {}
     held: dict[str, list[str]] = {}
     for part in parts:
@@ -133,6 +115,115 @@ def scan_history(path: str, specs: Sequence[Sequence[str]], cfg: Config, *, jobs
     result.seconds = time.perf_counter() - started
     return result
 
+
+Part = dict[str, Any]  # what scan_tasks returns (a worker's result)
+
+
+class _Router:
+    """Which worker scans a blob: the one that scanned the version it replaced (which it then
+    has at hand, renames included), else one chosen by path."""
+
+    def __init__(self, jobs: int) -> None:
+        self._jobs = jobs
+        self._worker: dict[str, int] = {}
+
+    def __call__(self, blob: str, before: str | None, path: str) -> int:
+        worker = self._worker.get(before) if before is not None else None
+        if worker is None:
+            worker = zlib.crc32(os.fsencode(path)) % self._jobs
+        self._worker[blob] = worker
+        return worker
+
+
+def _changed_parts(repo: Repo, order: list[str], names: _Names, cfg: Config,
+                   rule_ids: tuple[str, ...] | None, jobs: int,
+                   reader: Gate | None) -> tuple[Log, list[Part]]:
+    """Each blob as git log first shows it, scanned only where it differs from the version it
+    replaced (blobscan); the versions of one file go to the same worker."""
+
+    def work(tasks: Iterable[list[object]]) -> object:
+        return scan_tasks(repo, (Task(*t) for t in tasks), cfg.max_file_size,  # type: ignore[arg-type]
+                          rule_ids, reader)
+
+    pool = StreamPool(jobs, work) if jobs > 1 else None
+    tasks: list[list[object]] = []
+    route = _Router(jobs)
+
+    def dispatch(log: Log, blob: str, commit: int, path: str) -> None:
+        name = names.shown(path)
+        if name is None or blob in names.blobs:
+            return
+        names.blobs[blob] = name
+        before = log.before.get(blob)
+        task: list[object] = [blob, before, before is not None and before not in names.blobs,
+                              name, f"{name}@{log.commits[commit].sha[:7]}"]
+        if pool is None:
+            tasks.append(task)
+        else:
+            pool.send(route(blob, before, path), task)
+
+    try:
+        log = read_log(repo, order, dispatch)
+    finally:
+        parts = pool.finish() if pool is not None else [work(tasks)]
+    return log, parts  # type: ignore[return-value]
+
+
+def _from_packs(repo: Repo, order: list[str], names: _Names, cfg: Config,
+                rule_ids: tuple[str, ...] | None, jobs: int) -> tuple[Log, list[Part]]:
+    """The pack files tell which blobs may hold a secret (pack.py, in a child while git log
+    runs). Those, every later version of their files (a secret is carried by position, as the
+    changed-part scan carries it), and every blob the packs do not hold go through the
+    changed-part scan; the other blobs hold nothing and are only counted."""
+    detector = detector_for(rule_ids)
+
+    def from_packs() -> dict[str, object]:
+        return scan_packs(repo.objects, cfg.max_file_size, detector).to_json()
+
+    child = Forked(from_packs) if jobs > 1 else None
+    tasks: list[tuple[list[object], str]] = []  # (task, path) in git log's order
+
+    def dispatch(log: Log, blob: str, commit: int, path: str) -> None:
+        name = names.shown(path)
+        if name is None or blob in names.blobs:
+            return
+        names.blobs[blob] = name
+        before = log.before.get(blob)
+        tasks.append(([blob, before, before is not None and before not in names.blobs, name,
+                       f"{name}@{log.commits[commit].sha[:7]}"], path))
+
+    try:
+        log = read_log(repo, order, dispatch)
+    finally:
+        packs = PackScan.from_json(child.result() if child is not None else from_packs())
+    chosen: set[str] = set()
+    picked: list[tuple[list[object], str]] = []
+    cleared: Part = {"found": [], "held": [], "problems": [], "scanned": 0, "bytes": packs.bytes,
+                     "lfs": 0}
+    for task, path in tasks:
+        blob, before = task[0], task[1]
+        if blob in packs.candidates or blob not in packs.covered or before in chosen:
+            chosen.add(blob)  # type: ignore[arg-type]
+            picked.append((task, path))
+        elif blob in packs.binary:
+            cleared["problems"].append([task[4], "binary", False, True])
+        else:
+            cleared["scanned"] += 1
+            cleared["lfs"] += blob in packs.lfs
+
+    def work(tasks: Iterable[list[object]]) -> object:
+        return scan_tasks(repo, (Task(*t) for t in tasks), cfg.max_file_size,  # type: ignore[arg-type]
+                          rule_ids)
+
+    if jobs > 1 and len(picked) >= _PARALLEL_MIN_PICKED:
+        pool = StreamPool(jobs, work)
+        route = _Router(jobs)
+        for task, path in picked:
+            pool.send(route(task[0], task[1], path), task)  # type: ignore[arg-type]
+        parts: list[Part] = pool.finish()
+    else:
+        parts = [work(task for task, _ in picked)]  # type: ignore[list-item]
+    return log, [*parts, cleared]
 
 def _repo_name(repo: Repo, cwd: str) -> str:
     return display_path(repo.where, cwd)
