@@ -10,6 +10,7 @@ carried it, and whether HEAD's tree still holds it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import time
 import zlib
@@ -19,11 +20,11 @@ from typing import Any
 
 from keylint.config import DEFAULT_BASELINE, DEFAULT_MAX_FILE_SIZE, Config
 from keylint.scanner.blobscan import Gate, Task, scan_tasks
-from keylint.scanner.engine import detector_for
+from keylint.scanner.engine import detector_for, may_wrap
 from keylint.scanner.files import Problem, display_path
 from keylint.scanner.finding import Finding
 from keylint.scanner.gitlog import Log, Repo, head_blobs, open_repo, read_log, rev_list
-from keylint.scanner.pack import PackScan, pack_files, scan_packs
+from keylint.scanner.pack import PackScan, merge, pack_files, scan_packs
 from keylint.scanner.run import ScanResult
 from keylint.scanner.workers import Forked, StreamPool
 
@@ -177,10 +178,10 @@ def _from_packs(repo: Repo, order: list[str], names: _Names, cfg: Config,
     changed-part scan; the other blobs hold nothing and are only counted."""
     detector = detector_for(rule_ids)
 
-    def from_packs() -> dict[str, object]:
-        return scan_packs(repo.objects, cfg.max_file_size, detector).to_json()
+    def from_packs(share: int = 0) -> dict[str, object]:
+        return scan_packs(repo.objects, cfg.max_file_size, detector, (share, jobs)).to_json()
 
-    child = Forked(from_packs) if jobs > 1 else None
+    children = [Forked(functools.partial(from_packs, k)) for k in range(jobs)] if jobs > 1 else []
     tasks: list[tuple[list[object], str]] = []  # (task, path) in git log's order
 
     def dispatch(log: Log, blob: str, commit: int, path: str) -> None:
@@ -195,14 +196,16 @@ def _from_packs(repo: Repo, order: list[str], names: _Names, cfg: Config,
     try:
         log = read_log(repo, order, dispatch)
     finally:
-        packs = PackScan.from_json(child.result() if child is not None else from_packs())
+        packs = merge([PackScan.from_json(c.result()) for c in children] if children else
+                      [PackScan.from_json(from_packs())])
     chosen: set[str] = set()
     picked: list[tuple[list[object], str]] = []
     cleared: Part = {"found": [], "held": [], "problems": [], "scanned": 0, "bytes": packs.bytes,
                      "lfs": 0}
     for task, path in tasks:
         blob, before = task[0], task[1]
-        if blob in packs.candidates or blob not in packs.covered or before in chosen:
+        if blob in packs.candidates or blob not in packs.covered or before in chosen or (
+                blob in packs.wrappers and may_wrap(task[3])):  # type: ignore[arg-type]
             chosen.add(blob)  # type: ignore[arg-type]
             picked.append((task, path))
         elif blob in packs.binary:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from keylint.scanner.delta import line_end, line_start, widen_pem
 from keylint.scanner.detector import Detector
-from keylint.scanner.wrapped import find_wrapped
+from keylint.scanner.wrapped import _block_start, _marked  # the wrapper search's own gate
 
 CONTEXT = 4  # lines around a change scanned again (the detector reads 1 before, 2 after)
 _SNIFF = 8192
@@ -56,13 +56,15 @@ class PackScan:
 
     covered: set[str] = field(default_factory=set)
     candidates: set[str] = field(default_factory=set)
+    wrappers: set[str] = field(default_factory=set)  # may hold a base64 wrapper (not code)
     binary: set[str] = field(default_factory=set)
     lfs: set[str] = field(default_factory=set)
     bytes: int = 0  # bytes the detector read
 
     def to_json(self) -> dict[str, object]:
         return {"covered": sorted(self.covered), "candidates": sorted(self.candidates),
-                "binary": sorted(self.binary), "lfs": sorted(self.lfs), "bytes": self.bytes}
+                "wrappers": sorted(self.wrappers), "binary": sorted(self.binary),
+                "lfs": sorted(self.lfs), "bytes": self.bytes}
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> PackScan:
@@ -73,7 +75,8 @@ class PackScan:
 
         scanned = data["bytes"]
         assert isinstance(scanned, int)
-        return cls(ids("covered"), ids("candidates"), ids("binary"), ids("lfs"), scanned)
+        return cls(ids("covered"), ids("candidates"), ids("wrappers"), ids("binary"), ids("lfs"),
+                   scanned)
 
 
 class _Unreadable(Exception):
@@ -92,19 +95,35 @@ def pack_files(objects: str) -> list[str]:
     return sorted(paths, key=lambda p: (-os.path.getmtime(p), p))
 
 
-def scan_packs(objects: str, max_size: int, detector: Detector) -> PackScan:
-    """Scan every blob of every pack in `objects` as described above."""
+def scan_packs(objects: str, max_size: int, detector: Detector,
+               share: tuple[int, int] = (0, 1)) -> PackScan:
+    """Scan every blob of every pack in `objects` as described above; with `share` (k, n), only
+    the delta trees k, k + n, k + 2n, ... (n processes then share the work)."""
     out = PackScan()
     for path in pack_files(objects):
         try:
-            _Pack(path, max_size, detector, out).scan()
+            _Pack(path, max_size, detector, out).scan(share)
         except (_Unreadable, OSError, ValueError, zlib.error, struct.error, IndexError):
             continue  # its blobs are not covered: they are read through git
     return out
 
 
-def _index(path: str) -> tuple[bytes, list[int]]:
-    """The object names (20 bytes each, sorted) and their offsets in the pack."""
+def merge(scans: list[PackScan]) -> PackScan:
+    """One result from the shares of several processes."""
+    out = PackScan()
+    for scan in scans:
+        out.covered |= scan.covered
+        out.candidates |= scan.candidates
+        out.wrappers |= scan.wrappers
+        out.binary |= scan.binary
+        out.lfs |= scan.lfs
+        out.bytes += scan.bytes
+    return out
+
+
+def _index(path: str) -> tuple[bytes, list[int], bytes]:
+    """The object names (20 bytes each, sorted), their offsets in the pack, and the checksum of
+    the pack it describes."""
     with open(path[:-5] + ".idx", "rb") as f:
         data = f.read()
     if data[:8] != b"\xfftOc\x00\x00\x00\x02":
@@ -114,21 +133,28 @@ def _index(path: str) -> tuple[bytes, list[int]]:
     offsets_at = names_at + 24 * n
     offsets = list(struct.unpack_from(f">{n}I", data, offsets_at))
     large_at = offsets_at + 4 * n
+    large = 0
     for i, off in enumerate(offsets):
         if off & 0x80000000:
             (offsets[i],) = struct.unpack_from(">Q", data, large_at + 8 * (off & 0x7FFFFFFF))
-    return data[names_at:names_at + 20 * n], offsets
+            large += 1
+    # SHA-1 names and checksums: a SHA-256 repository's index does not add up (not read here).
+    if len(data) != large_at + 8 * large + 40:
+        raise _Unreadable(path)
+    return data[names_at:names_at + 20 * n], offsets, data[-40:-20]
 
 
 class _Pack:
     def __init__(self, path: str, max_size: int, detector: Detector, out: PackScan) -> None:
-        self._names, offsets = _index(path)
+        self._names, offsets, self._checksum = _index(path)
         self._name_of = {off: i for i, off in enumerate(offsets)}
         self._max = max_size
         self._det = detector
         self._out = out
         with open(path, "rb") as f:
             self._pack = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        if self._pack[:4] != b"PACK" or self._pack[-20:] != self._checksum:
+            raise _Unreadable(path)  # not the pack this index describes
         order = sorted(offsets)
         self._end = dict(zip(order, [*order[1:], len(self._pack) - 20], strict=True))
         self._order = order
@@ -138,6 +164,7 @@ class _Pack:
         self._batch_at: list[int] = []  # start of each window in the joined batch
         self._batch_owner: list[tuple[int, int]] = []  # (blob offset, window start in the blob)
         self._spans: dict[int, Spans] = {}  # blob offset -> match spans (only blobs with some)
+        self._marks: dict[int, Spans] = {}  # blob offset -> parts where a wrapper may be
 
     def _id(self, offset: int) -> str:
         i = self._name_of[offset]
@@ -209,35 +236,24 @@ class _Pack:
         for off, _ in pending:
             data_at.pop(off, None)
 
-    def scan(self) -> None:
+    def scan(self, share: tuple[int, int]) -> None:
         roots, children, data_at = self._forest()
+        k, n = share
         walked: list[tuple[int, int, Runs]] = []  # (blob, its base or -1, copies from it)
         # (blob, its base, the base's bytes, whether the base was not scanned as text)
         stack: list[tuple[int, int, bytes | None, bool]] = [(r, -1, None, False)
-                                                            for r in reversed(roots)]
-        gone: set[int] = set()
+                                                            for r in reversed(roots[k::n])]
         while stack:
             off, base, base_text, base_binary = stack.pop()
             text = self._build(off, base, base_text, base_binary, data_at, walked)
             if text is None:  # not built (too large): nor anything built on it
-                gone |= self._subtree(off, children)
                 continue
             binary = walked[-1][1] == -2
             for child in reversed(children.get(off, ())):
                 stack.append((child, off, text, binary))
         self._flush()
         self._carry(walked)
-        self._out.covered.update(self._id(off) for off in data_at if off not in gone)
-
-    @staticmethod
-    def _subtree(off: int, children: dict[int, list[int]]) -> set[int]:
-        seen = set()
-        todo = [off]
-        while todo:
-            o = todo.pop()
-            seen.add(o)
-            todo.extend(children.get(o, ()))
-        return seen
+        self._out.covered.update(self._id(off) for off, _, _ in walked)
 
     def _build(self, off: int, base: int, base_text: bytes | None, base_binary: bool,
                data_at: dict[int, int], walked: list[tuple[int, int, Runs]]) -> bytes | None:
@@ -313,13 +329,12 @@ class _Pack:
         if end <= start:
             return
         window = text[start:end] if start or end != len(text) else text
-        # The wrapper search's own gate, cheaper: a marker in the window, or a window that
-        # starts indented (it may sit in a `data:` block whose header is above it).
-        if text[start:start + 1] in (b" ", b"\t") or b"data" in window or b"_auth" in window \
-                or b".docker" in window:
-            wrapped, _ = find_wrapped(text, self._det, start, end)
-            if wrapped:
-                self._spans.setdefault(off, []).extend((w.start, w.end) for w in wrapped)
+        # The wrapper search decodes only what passes its gate (a marker, or a `data:` block
+        # above): such a part is noted, and the blob is scanned whole if its name is no code's.
+        if (text[start:start + 1] in (b" ", b"\t") or b"data" in window or b"_auth" in window
+                or b".docker" in window) and (_block_start(text, start) != start
+                                              or _marked(text, start, end)):
+            self._marks[off] = _coalesce([*self._marks.get(off, []), (start, end)])
         self._batch_at.append(self._batch_size)
         self._batch_owner.append((off, start))
         self._batch.append(window)
@@ -341,8 +356,9 @@ class _Pack:
         self._batch, self._batch_at, self._batch_owner, self._batch_size = [], [], [], 0
 
     def _carry(self, walked: list[tuple[int, int, Runs]]) -> None:
-        """Spans follow copies from base to delta (parents walked before children)."""
-        spans = self._spans
+        """Spans follow copies from base to delta (parents walked before children): a match
+        when a copy holds all of it, a wrapper's part as far as a copy holds it."""
+        spans, marks = self._spans, self._marks
         for off, base, runs in walked:
             held = spans.get(base) if runs else None
             if held:
@@ -350,8 +366,42 @@ class _Pack:
                          for t0, t1, src in runs if src <= s and e - src <= t1 - t0]
                 if moved:
                     spans.setdefault(off, []).extend(moved)
+            marked = marks.get(base) if runs else None
+            if marked:
+                kept = _overlaps(marked, runs)
+                if kept:
+                    marks[off] = _coalesce(kept + marks.get(off, []))
             if off in spans:
                 self._out.candidates.add(self._id(off))
+            if off in marks:
+                self._out.wrappers.add(self._id(off))
+
+
+def _overlaps(marked: Spans, runs: Runs) -> Spans:
+    """Where the copies put the parts of `marked` (sorted, disjoint) they hold."""
+    ends = [e for _, e in marked]
+    kept = []
+    for t0, t1, src in runs:
+        end = src + t1 - t0
+        i = bisect.bisect_right(ends, src)  # the first mark that ends after the copy starts
+        while i < len(marked) and marked[i][0] < end:
+            s, e = marked[i]
+            kept.append((max(s, src) + t0 - src, min(e, end) + t0 - src))
+            i += 1
+    return kept
+
+
+def _coalesce(spans: Spans) -> Spans:
+    """Overlapping or touching spans as one (a superset: what a wrapper mark needs)."""
+    spans.sort()
+    out = [spans[0]]
+    for s, e in spans[1:]:
+        if s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
 
 
 def _varint(data: bytes, i: int) -> tuple[int, int]:

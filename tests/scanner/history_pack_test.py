@@ -115,8 +115,9 @@ def _both(repo: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> tuple[Histo
     used: list[int] = []
     real = pack.scan_packs
 
-    def counted(objects: str, max_size: int, detector: object) -> pack.PackScan:
-        out = real(objects, max_size, detector)  # type: ignore[arg-type]
+    def counted(objects: str, max_size: int, detector: object,
+                share: tuple[int, int] = (0, 1)) -> pack.PackScan:
+        out = real(objects, max_size, detector, share)  # type: ignore[arg-type]
         used.append(len(out.covered))
         return out
 
@@ -161,15 +162,22 @@ def test_every_blob_of_a_pack_is_covered_and_the_keyed_ones_are_candidates(repo:
     objects = git(repo, "rev-parse", "--git-path", "objects").stdout.strip()
     scanned = pack.scan_packs(str(repo / objects), 1 << 20, detector_for())
     assert scanned.covered == blobs
-    keyed = set()
+    keyed, wrapped = set(), set()
     for blob in blobs:
         data = subprocess.run(["git", "cat-file", "blob", blob], cwd=repo, capture_output=True,
                               check=True).stdout
-        if b"\0" not in data[:8192] and scan_bytes(data, "x.yaml") + scan_bytes(data, "x.py"):
+        if b"\0" not in data[:8192] and scan_bytes(data, "x.py"):
             keyed.add(blob)
+        if b"\0" not in data[:8192] and scan_bytes(data, "x.yaml"):  # base64 wrappers read
+            wrapped.add(blob)
         assert (blob in scanned.binary) == (b"\0" in data[:8192])
     assert keyed and keyed <= scanned.candidates
+    assert wrapped - keyed and wrapped <= scanned.candidates | scanned.wrappers
     assert len(scanned.candidates) < len(blobs)  # a filter, not everything
+    shared = pack.merge([pack.scan_packs(str(repo / objects), 1 << 20, detector_for(), (k, 3))
+                         for k in range(3)])
+    assert (shared.covered, shared.candidates, shared.wrappers, shared.binary, shared.bytes) == \
+        (scanned.covered, scanned.candidates, scanned.wrappers, scanned.binary, scanned.bytes)
 
 
 def test_delta_application_rebuilds_every_version(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
