@@ -200,13 +200,33 @@ def url_password(secret: str) -> bool:
     return not secret.startswith(("$", "%", "{", ":")) and shannon(secret) >= 2.5
 
 
+# Inside a string literal, a PEM's line breaks are escapes (`\n`, `\r\n`, doubled `\\n` in a
+# string that is itself escaped, or a mix), a JSON encoder may escape `/` and `+`, and the lines
+# may be joined by concatenation (`"...\n" +` then `"..."` on the next line).
+_PEM_HEADERS = re.compile(r"-----[A-Z ]+-----")
+_PEM_ESCAPES = re.compile(r"\\+(?:[nrt]|u000[aAdD]|(?=[\s/]))")
+_PEM_CONCAT = re.compile(r"[\"'`][ \t]*\+?\s*[\"'`]")
+_PEM_JSON_CHARS = (("\\u002b", "+"), ("\\u002B", "+"), ("\\u003d", "="), ("\\u003D", "="),
+                   ("\\u002f", "/"), ("\\u002F", "/"))
+# The smallest private key (an Ed25519 or X25519 PKCS#8 key: 48 bytes) is 64 base64 characters.
+_PEM_MIN_BODY = 64
+
+
 def pem_block(secret: str) -> bool:
-    """A private key block has a real base64 body, not a template or an ellipsis."""
-    body = re.sub(r"-----[A-Z ]+-----|\\[nr]|[\s\"',+]", "", secret)
-    if "..." in secret or "<" in body or "EXAMPLE" in body:
+    """A private key block has a real base64 body, not a template or an ellipsis, however the
+    block is written down: a file, a string literal with escaped newlines, concatenated lines."""
+    if "..." in secret:
         return False
-    return (len(body) >= 64 and re.fullmatch(r"[A-Za-z0-9+/=:-]+", body.replace("Proc-Type", ""))\
-        is not None) or len(re.findall(r"[A-Za-z0-9+/]{40,}", secret)) >= 2
+    text = _PEM_HEADERS.sub(" ", secret)
+    for escaped, char in _PEM_JSON_CHARS:
+        text = text.replace(escaped, char)
+    text = _PEM_CONCAT.sub(" ", _PEM_ESCAPES.sub(" ", text))
+    body = re.sub(r"[\s\"'`,]", "", text)
+    if "<" in body or "EXAMPLE" in body:
+        return False
+    body = body.replace("Proc-Type", "")
+    return (len(body) >= _PEM_MIN_BODY and re.fullmatch(r"[A-Za-z0-9+/=:-]+", body) is not None) \
+        or len(re.findall(r"[A-Za-z0-9+/]{40,}", text)) >= 2
 
 
 _GENERIC_PLACEHOLDER = re.compile(

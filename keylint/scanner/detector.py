@@ -2,8 +2,8 @@
 
 Pass 1 runs one alternation of every self-identifying rule (a provider prefix or marker) over the
 whole buffer. Pass 2 finds provider words (`twilio`, `MISTRAL_API_KEY`, ...) and runs the bare-shape
-rules of those providers on the same line and the two lines below each. Only candidates reach the
-Python-level checks, so the cost per byte is the regex engine's. RE2 (google-re2) is used when it
+rules of those providers on the same line and up to three lines on either side. Only candidates
+reach the Python-level checks, so the cost per byte is the regex engine's. RE2 (google-re2) is used when it
 is installed: linear time and about 10x faster; the standard `re` gives the same results.
 """
 
@@ -30,7 +30,11 @@ _SECRET_GROUP = "(?P<secret>"  # nosec B105
 _BLOB_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
 _PEM_MAX = 64 * 1024
 _SAME_LINE_REACH = 200  # bytes between a provider word and a bare-shape key on one line
+# How far past a generic value's end a provider token that starts inside it is looked for: the
+# longest trigger (a private key's header line) is ~50 bytes.
+_TRIGGER_REACH = 128
 _LONG_LINE = 1000
+_CONTEXT_LINES = 3  # a provider word gives context this many lines above and below it
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ class Detector:
                 # token under its provider, and drop the generic finding (a token that fails its
                 # checksum is a fixture, not a password).
                 ss, se = self._secret_span(rule, data, start, end) or (start, end)
-                inner = [c for c in self._candidates(data, ss, se, bounded=False)
+                inner = [c for c in self._candidates(data, ss, se, bounded=False, reach=True)
                          if not c[0].generic]
                 for r, s, e in inner:
                     match = self._accept(r, data, s, e) if _bounded(data, s, e, r) else None
@@ -151,18 +155,26 @@ class Detector:
 
     def _candidates(
         self, data: bytes, pos: int, endpos: int, *, bounded: bool = True,
-        hits: list[tuple[int, int]] | None = None,
+        hits: list[tuple[int, int]] | None = None, reach: bool = False,
     ) -> Iterable[tuple[Rule, int, int]]:
         """Exact matches of the self-identifying rules (that do not run on into other text).
-        With `hits`, the same pass also collects the provider words there."""
+        With `hits`, the same pass also collects the provider words there. With `reach`, the
+        matches start in `[pos, endpos)` but may run past `endpos` (a private key's header
+        that starts inside a password-shaped value: ``SECRET = `-----BEGIN ...``)."""
         regex = self._combined if hits is not None else self._master
         if regex is None:
             return
+        stop, exact_end = endpos, endpos
+        if reach:
+            exact_end = len(data)
+            endpos = min(exact_end, endpos + _TRIGGER_REACH)
         resume = pos  # a trigger inside a token already matched is part of that token
         for m in regex.finditer(data, pos, endpos):
             name = m.lastgroup
             name = name.decode() if isinstance(name, bytes) else name
             tstart = m.start()
+            if tstart >= stop:
+                break
             if name == "ctx":
                 assert hits is not None
                 hits.append((tstart, m.end()))
@@ -181,7 +193,7 @@ class Detector:
                     # costs up to the rest of the run for an open-ended rule (`eyJ` or
                     # `pypi-Ag...` repeated): each trigger in a run would read to its end.
                     continue
-                exact = self._exact[rule.id].match(data, start, endpos)
+                exact = self._exact[rule.id].match(data, start, exact_end)
                 if exact is None:
                     continue
                 end = exact.end()
@@ -379,20 +391,24 @@ def _word_edge(data: bytes, start: int, end: int) -> bool:
 
 
 def _nearby_lines(data: bytes, pos: int) -> tuple[list[tuple[int, int]], int]:
-    """(rank, line start) of the lines a provider word at `pos` gives context to: its own line
-    (rank 0), the next (1), the previous (2, as `requests.post(url)` after a headers line) and the
-    one after next (3); and where its own line ends."""
+    """(rank, line start) of the lines a provider word at `pos` gives context to, nearest first:
+    its own line (rank 0), the next (1), the previous (2, as `requests.post(url)` after a
+    headers line), then two and three lines below and above (3 to 6: a client built over
+    several lines, its endpoint host three lines from its key); and where its own line ends.
+
+    Each line is found from its neighbour, so the work is the length of the seven lines."""
     ls = data.rfind(b"\n", 0, pos) + 1
     out = [(0, ls)]
-    nxt = data.find(b"\n", ls)
-    if nxt >= 0:
-        out.append((1, nxt + 1))
-        nxt2 = data.find(b"\n", nxt + 1)
-        if nxt2 >= 0:
-            out.append((3, nxt2 + 1))
-    if ls > 0:
-        out.append((2, data.rfind(b"\n", 0, ls - 1) + 1))
-    return out, len(data) if nxt < 0 else nxt
+    own_end = data.find(b"\n", ls)
+    below, above = own_end, ls
+    for distance in range(1, _CONTEXT_LINES + 1):
+        if below >= 0:
+            out.append((2 * distance - 1, below + 1))
+            below = data.find(b"\n", below + 1)
+        if above > 0:
+            above = data.rfind(b"\n", 0, above - 1) + 1
+            out.append((2 * distance, above))
+    return out, len(data) if own_end < 0 else own_end
 
 
 def _left_bounded(data: bytes, start: int, rule: Rule) -> bool:

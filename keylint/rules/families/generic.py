@@ -46,11 +46,12 @@ RULES: tuple[Rule, ...] = (
        r"(?i:pass(?:word|wd|phrase)?|pwd|secret)(?:[_A-Z0-9][A-Za-z0-9_]{0,23})?"
        r"(?<![_-][Ii][Dd])(?<![a-z]I[Dd])(?<![Aa][Rr][Nn])(?<![Nn]ame)[\"'`\]]{0,2}"
        r"(?:[ \t]{0,4}(?::=|=>|[:=])[ \t]{0,4}(?:[bru]?[\"'`])?|[ \t]{1,4}is[ \t]{1,4}[\"'`])"
-       r"(?P<secret>[^\s\"'`,;]{8,400})",
+       # In a query string the value ends at the `&` that starts the next parameter.
+       r"(?P<secret>(?:[^\s\"'`,;&]|&(?![A-Za-z_][A-Za-z0-9_.\[\]-]{0,40}=)){8,400})",
        keywords=("pass", "pwd", "secret"), validator="password_value", generic=True,
        boundary=LETTERS + b":", camel_start=True,
        scan_pattern=r"(?i:pass(?:word|wd|phrase)?|pwd|secret)(?:[_A-Z0-9][A-Za-z0-9_]*)?[\"'`\]]{0,2}"
-       r"(?:[ \t]*(?::=|=>|[:=])[ \t]*(?:[bru]?[\"'`])?|[ \t]+is[ \t]+[\"'`])[^\s\"'`,;]{8,}"),
+       r"(?:[ \t]*(?::=|=>|[:=])[ \t]*(?:[bru]?[\"'`])?|[ \t]+is[ \t]+[\"'`])[^\s\"'`,;]{8}"),
 )
 
 # Bare shapes: only with the provider named nearby (same line or up to two lines above).
