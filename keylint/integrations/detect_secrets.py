@@ -15,8 +15,8 @@ Baseline contract (class names and `secret_type`s are written into baselines: ne
   placeholder, a documented example) stays unreported. Other classes are named after their type:
   `OpenAI Project Key` -> `OpenaiProjectKeyDetector`.
 - detect-secrets hands plugins one line at a time: the provider context of bare-format keys
-  (Mistral, Cohere, ...) is read from the same line and the two above it, as `keylint scan` does,
-  through detect-secrets' code snippet. A private key must sit on one line (as in JSON, with `\\n`
+  (Mistral, Cohere, ...) is read from the same line and three on either side, as `keylint scan`
+  does, through detect-secrets' code snippet. A private key must sit on one line (as in JSON, with `\\n`
   escapes) for keylint's PEM rule to report it there; the built-in header match still reports a
   multi-line block. Plugins never verify over the network.
 """
@@ -46,7 +46,7 @@ from keylint.rules import RULES as _RULES
 from keylint.rules import Rule as _Rule
 from keylint.scanner.engine import detector_for as _detector_for
 
-_CONTEXT_LINES = 2  # keylint looks for a provider's name on the line and the two above it
+_CONTEXT_LINES = 3  # keylint looks for a provider's name on the line and three either side
 # Rules whose verdict on one line is final. Bare formats need context that may sit further up,
 # and a PEM block spans lines: for those only an accepted secret outranks the built-in's match.
 _JUDGED = tuple(
@@ -72,11 +72,13 @@ class _Found:
 
 
 @_lru_cache(maxsize=256)  # every plugin asks about the same line in turn
-def _scan(line: str, above: tuple[str, ...]) -> _Found:
+def _scan(line: str, above: tuple[str, ...], below: tuple[str, ...] = ()) -> _Found:
     prefix = "".join(a + "\n" for a in above).encode("utf-8", "surrogateescape")
-    data = prefix + line.encode("utf-8", "surrogateescape")
+    own = line.encode("utf-8", "surrogateescape")
+    suffix = "".join("\n" + b for b in below).encode("utf-8", "surrogateescape")
     found = tuple(
-        (m.rule.secret_type, m.secret) for m in _detector_for().find(data) if m.start >= len(prefix)
+        (m.rule.secret_type, m.secret) for m in _detector_for().find(prefix + own + suffix)
+        if len(prefix) <= m.start < len(prefix) + len(own)
     )
     return _Found(line, found)
 
@@ -90,11 +92,14 @@ def _judged(line: str) -> tuple[str, ...]:
     return tuple(s for s in out if s)
 
 
-def _above(context: _CodeSnippet | None) -> tuple[str, ...]:
+def _around(context: _CodeSnippet | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if context is None:
-        return ()
+        return (), ()
     start = max(0, context.target_index - _CONTEXT_LINES)
-    return tuple(str(x).rstrip("\r\n") for x in context.lines[start:context.target_index])
+    above = context.lines[start:context.target_index]
+    below = context.lines[context.target_index + 1:context.target_index + 1 + _CONTEXT_LINES]
+    return (tuple(str(x).rstrip("\r\n") for x in above),
+            tuple(str(x).rstrip("\r\n") for x in below))
 
 
 # detect-secrets asks every plugin about a line in turn, passing the same snippet object: keep the
@@ -106,7 +111,7 @@ def _found(line: str, context: _CodeSnippet | None) -> _Found:
     if context is not None and _last[0] is context and _last[1] == line:
         found: _Found = _last[2]
         return found
-    found = _scan(line, _above(context))
+    found = _scan(line, *_around(context))
     _last[:] = [context, line, found]
     return found
 
@@ -119,7 +124,7 @@ class _Keylint:
 
     def analyze_line(self, filename: str, line: str, line_number: int = 0,
                      context: _CodeSnippet | None = None, **kwargs: _Any) -> set[_PotentialSecret]:
-        """Secrets on one line, judged with up to two lines of context above it."""
+        """Secrets on one line, judged with up to three lines of context either side."""
         found = _found(line, context)
         if not found.secrets and self._builtin is None:
             return set()

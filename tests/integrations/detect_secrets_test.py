@@ -102,12 +102,12 @@ def test_context_rules_read_the_lines_above(tmp_path: Path) -> None:
     lines = [assignment(rid, fake_key(rid, 3)) for rid in CONTEXTUAL]
     mistral = fake_key("mistral-api-key", 8)
     lines += ["# Mistral settings", "config = {", f'    "key": "{mistral}",', "}"]
-    lines += ["# Cohere", "", "", f'token = "{fake_key("cohere-api-key", 8)}"']  # too far up
+    lines += ["# Cohere", "", "", "", f'token = "{fake_key("cohere-api-key", 8)}"']  # too far up
     text = "\n".join(lines) + "\n"
     (tmp_path / "ctx.py").write_text(text)
     expected = keylint_entries(text)
     assert {f.rule_id for f in scan_text(text)} == set(CONTEXTUAL)
-    assert (len(lines) - 5, "Mistral AI API Key", sha1_hex(mistral)) in expected
+    assert (len(lines) - 6, "Mistral AI API Key", sha1_hex(mistral)) in expected
     # Pinecone's legacy keys are UUIDs, which detect-secrets' own uuid filter drops.
     doc = detect_secrets_scan(tmp_path, "ctx.py", "--disable-filter",
                               "detect_secrets.filters.heuristic.is_potential_uuid")
