@@ -172,6 +172,7 @@ _BUILDERS = {
     "jwt": _jwt,
     "connection-string": lambda r: "postgres://app_user:" + _password(r) + "@db.internal:5432/app",
     "password-assignment": _password,
+    "password-name-value": _password,
     "aws-secret-access-key": lambda r: _s(r, B62 + "/+", 40),
     "stability-api-key": lambda r: "sk-" + _mixed(r, 48),
     "deepseek-api-key": lambda r: "sk-" + _hex(r, 32),
@@ -222,4 +223,6 @@ def assignment(rule_id: str, key: str) -> str:
     name = _CONTEXT_VAR.get(rule_id, "API_KEY")
     if rule_id == "private-key":
         return f'PRIVATE_KEY = """{key}"""'
+    if rule_id == "password-name-value":
+        return f'env:\n  - name: DB_PASSWORD\n    value: "{key}"'
     return f'{name} = "{key}"'

@@ -142,9 +142,42 @@ def sentry_org_token(secret: str) -> bool:
 
 
 _PLACEHOLDER_WORDS = re.compile(
-    r"(?i)(?:example|your[_-]?|placeholder|changeme|change[_-]me|replace[_-]?me|dummy|redacted|"
-    r"secret[_-]?here|insert|xxxx|\*\*\*|\.\.\.|<|>|\{\{|\$\{|%\(|%s)"
+    r"(?i)(?:example|your[_-]?|placeholder|changeme|change[_-]me|replace[_-]?(?:me|with|this)|"
+    r"dummy|redacted|secret[_-]?here|insert|xxxx|\*\*\*|\.\.\.|<|>|\{\{|\$\{|%\(|%s)"
 )
+# A password that names itself: `mypassword`, `db_password1`, `Passw0rd`, `secret123`.
+_SELF_NAMED = re.compile(
+    r"(?i)(?:my|the|some|db|app|user|admin|root|test|dev|default|new|old|sample|fake|strong|"
+    r"secure|super)?[_-]?(?:pass(?:word|wd)?|passw0rd|p@ssw0rd|pwd|secret|s3cr3t)[_-]?\d{0,4}!?"
+)
+_LEET = str.maketrans("013457@$", "oieastas")
+_WORD = r"(?:[A-Z]?[a-z]*[aeiouy][a-z]*|[A-Z]*[AEIOUY][A-Z]*)"
+# Words (each with a vowel) in any case style, then a few digits and symbols: `supersecret`,
+# `Password123!`, `MySecretPass`, `P@ssw0rd` (after undoing the leetspeak), `hunter2`.
+_WORDLIKE = re.compile(rf"{_WORD}(?:[_.-]?{_WORD})*[_.-]?\d{{0,4}}[!?.#@$*]{{0,2}}")
+
+
+def self_named(secret: str) -> bool:
+    """The value is the word `password` (or `secret`) dressed up: a placeholder."""
+    return _SELF_NAMED.fullmatch(secret) is not None
+
+
+def word_like(secret: str) -> bool:
+    """A human-chosen dictionary password (words, then digits and a symbol), not a random one."""
+    return _WORDLIKE.fullmatch(secret.translate(_LEET)) is not None or \
+        _WORDLIKE.fullmatch(secret) is not None
+
+
+# RFC 2606 and RFC 6761 names that never reach a real service (and loopback addresses).
+_RESERVED_HOST = re.compile(
+    rb"(?i)(?:^|[^A-Za-z0-9.-])(?:[A-Za-z0-9-]+\.)*(?:localhost|example\.(?:com|org|net)|"
+    rb"[A-Za-z0-9-]+\.(?:example|test|invalid|localhost)|127\.0\.0\.1|\[::1\])(?![A-Za-z0-9-]|\.[A-Za-z])"
+)
+
+
+def reserved_host_in(text: bytes) -> bool:
+    """`text` names a reserved host (example.com, *.test, localhost, ...)."""
+    return _RESERVED_HOST.search(text) is not None
 _CODE_VALUE = re.compile(
     r"(?i)^(?:none|null|true|false|nil|undefined|self\.|os\.|env\b|getenv|environ|settings\.|"
     r"config\.|process\.env|get_?password|input\(|getpass|secrets\.|vault|\$|\{|%|\()"
@@ -176,6 +209,8 @@ def password_value(secret: str) -> bool:
     secret = _TRAILING_ESCAPES.sub("", secret)  # `= SECRET_KEY\n'`: the `\n` ends a line
     if len(secret) < 8 or _PLACEHOLDER_WORDS.search(secret) or _CODE_VALUE.match(secret):
         return False
+    if self_named(secret):
+        return False
     if secret.startswith(_NOT_PASSWORDS) or any(c in secret for c in "()[]{}"):
         return False  # a test-mode key, or code (`f(x)`, `a[b]`), not a literal password
     if secret.count(":") >= 2 or secret[0] in ":=/.":
@@ -197,7 +232,14 @@ def url_password(secret: str) -> bool:
     """The password part of `scheme://user:password@host`: not a placeholder or template."""
     if _PLACEHOLDER_WORDS.search(secret) or secret.lower() in _COMMON_PASSWORDS:
         return False
+    if self_named(secret):
+        return False
+    if _PORT_LIST.match(secret):
+        return False  # `https://foo.com:123,foo:bar@bar.com`: hosts and ports, not userinfo
     return not secret.startswith(("$", "%", "{", ":")) and shannon(secret) >= 2.5
+
+
+_PORT_LIST = re.compile(r"\d{1,5},")
 
 
 # Inside a string literal, a PEM's line breaks are escapes (`\n`, `\r\n`, doubled `\\n` in a

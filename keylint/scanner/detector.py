@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from keylint.rules.checks import CHECKS, is_placeholder, shannon
+from keylint.rules.checks import CHECKS, is_placeholder, reserved_host_in, shannon, word_like
 from keylint.rules.model import Rule
 
 try:  # pragma: no cover (depends on the platform's wheels)
@@ -310,7 +310,23 @@ class Detector:
             return None
         if rule.validator and not CHECKS[rule.validator](secret):
             return None
+        if rule.validator in _PASSWORD_CHECKS and word_like(secret) and _on_reserved_host(
+                data, start, end):
+            return None  # `postgres://admin:supersecret@localhost`: a sample, not a leak
         return Match(rule, start, end, secret)
+
+
+_PASSWORD_CHECKS = ("password_value", "url_password")
+_HOST_REACH = 200  # bytes either side of a password searched for the host it belongs to
+
+
+def _on_reserved_host(data: bytes, start: int, end: int) -> bool:
+    """The password's line names a reserved host (example.com, *.test, localhost) near it."""
+    lo = max(0, start - _HOST_REACH)
+    lo = data.rfind(b"\n", lo, start) + 1 or lo
+    hi = data.find(b"\n", end, end + _HOST_REACH)
+    hi = min(len(data), end + _HOST_REACH) if hi < 0 else hi
+    return reserved_host_in(data[lo:hi])
 
 
 # Words that say a value is a credential, for a line whose provider is named on a nearby line.

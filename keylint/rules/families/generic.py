@@ -27,6 +27,19 @@ PROVIDERS: tuple[Provider, ...] = in_category(
 
 _r = rule_maker(PROVIDERS)
 
+# A name holding a password word (`DB_PASSWORD`, `client-secret`, `jdbc.pwd`).
+_CRED_NAME = r"[A-Za-z0-9_.-]{0,40}(?i:pass(?:word|wd|phrase)?|pwd|secret)[A-Za-z0-9_.-]{0,40}"
+# What stands before the value when a credential's name and its value are two tokens.
+_NAME_VALUE = (
+    # `- name: DB_PASSWORD` then `value: ...` (Kubernetes, ECS), `key="DbPassword" value="..."`
+    r"(?:(?i:name|key)[\"']?[ \t]{0,4}[:=][ \t]{0,4}[\"']?" + _CRED_NAME + r"[\"']?[ \t]{0,4},?"
+    r"(?:[ \t]{1,40}|[ \t]{0,4}\r?\n[ \t]{0,40}(?:-[ \t]{1,4})?)[\"']?(?i:value)[\"']?"
+    r"[ \t]{0,4}[:=][ \t]{0,4}[\"']?"
+    r"|ENV[ \t]{1,4}" + _CRED_NAME + r"[ \t]{1,4}[\"']?"  # Dockerfile `ENV NAME value`
+    r"|<" + _CRED_NAME + r">"  # `<password>...</password>`
+    r"|login[ \t]{1,4}[^\s]{1,100}[ \t]{1,4}password[ \t]{1,4})"  # .netrc
+)
+
 RULES: tuple[Rule, ...] = (
     _r("private-key", "private_key", "Private Key",
        r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----",
@@ -38,20 +51,31 @@ RULES: tuple[Rule, ...] = (
        rf"eyJ[{B64URL}]{{10,}}\.eyJ[{B64URL}]{{10,}}\.[{B64URL}]{{43,}}", keywords=("eyJ",),
        validator="jwt", generic=True),
     _r("connection-string", "connection_string", "Basic Auth Credentials",
-       r"[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^:@/\s\"'`<>{}$]{1,64}:(?P<secret>[^@/\s\"'`<>]{6,128})@"
+       # The user name may hold an unencoded `@` (`john@corp.com:pw@host`).
+       r"[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^:/\s\"'`<>{}$]{1,64}:(?P<secret>[^@/\s\"'`<>]{6,128})@"
        r"[A-Za-z0-9.\-_\[\]]{2,}", keywords=("://",), validator="url_password", generic=True,
-       scan_pattern=r"://[^:@/\s\"'`<>{}$]+:[^@/\s\"'`<>]{6,}@[A-Za-z0-9.\-_\[\]]{2,}",
+       scan_pattern=r"://[^:/\s\"'`<>{}$]+:[^@/\s\"'`<>]{6,}@[A-Za-z0-9.\-_\[\]]{2,}",
        extend_back=21, back_chars=ALNUM + b"+.-"),
     _r("password-assignment", "generic_password", "Secret Keyword",
-       r"(?i:pass(?:word|wd|phrase)?|pwd|secret)(?:[_A-Z0-9][A-Za-z0-9_]{0,23})?"
+       # `PGPASSWORD`, `MYSQLPWD`: an upper-case name glued to the keyword
+       r"(?:[A-Z]{1,12}(?:PASSWORD|PASSWD|PWD|SECRET)|(?i:pass(?:word|wd|phrase)?|pwd|secret))"
+       r"(?:[_A-Z0-9][A-Za-z0-9_]{0,23})?"
        r"(?<![_-][Ii][Dd])(?<![a-z]I[Dd])(?<![Aa][Rr][Nn])(?<![Nn]ame)[\"'`\]]{0,2}"
        r"(?:[ \t]{0,4}(?::=|=>|[:=])[ \t]{0,4}(?:[bru]?[\"'`])?|[ \t]{1,4}is[ \t]{1,4}[\"'`])"
        # In a query string the value ends at the `&` that starts the next parameter.
        r"(?P<secret>(?:[^\s\"'`,;&]|&(?![A-Za-z_][A-Za-z0-9_.\[\]-]{0,40}=)){8,400})",
        keywords=("pass", "pwd", "secret"), validator="password_value", generic=True,
        boundary=LETTERS + b":", camel_start=True,
-       scan_pattern=r"(?i:pass(?:word|wd|phrase)?|pwd|secret)(?:[_A-Z0-9][A-Za-z0-9_]*)?[\"'`\]]{0,2}"
+       scan_pattern=r"(?:[A-Z]{1,12}(?:PASSWORD|PASSWD|PWD|SECRET)|"
+       r"(?i:pass(?:word|wd|phrase)?|pwd|secret))(?:[_A-Z0-9][A-Za-z0-9_]*)?[\"'`\]]{0,2}"
        r"(?:[ \t]*(?::=|=>|[:=])[ \t]*(?:[bru]?[\"'`])?|[ \t]+is[ \t]+[\"'`])[^\s\"'`,;]{8}"),
+    # A credential's name and its value as two tokens: a Kubernetes or ECS env entry, XML
+    # (`<add key="DbPassword" value="..."/>`, `<password>...</password>`), a Dockerfile
+    # `ENV NAME value`, a .netrc line.
+    _r("password-name-value", "generic_password", "Secret Keyword",
+       _NAME_VALUE + r"(?P<secret>[^\s\"'`,;<>]{8,400})",
+       keywords=("pass", "pwd", "secret"), validator="password_value", generic=True,
+       scan_pattern=_NAME_VALUE + r"[^\s\"'`,;<>]{8}"),
 )
 
 # Bare shapes: only with the provider named nearby (same line or up to two lines above).
