@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,6 +29,9 @@ class Config:
     env_file: str = ".env"
     secure_string: bool | None = None  # None: when the project depends on keylint
     source: str | None = field(default=None, compare=False)
+    # The directory the baseline and its file names are relative to: where the config was found,
+    # else the git work tree's root, else the current directory (see `find_root`).
+    root: str = field(default=".", compare=False)
 
     def rule_ids(self) -> tuple[str, ...] | None:
         """Rule ids after `enable` / `disable`, in table order; None means every rule."""
@@ -37,6 +41,16 @@ class Config:
 
         return tuple(r.id for r in RULES
                      if (not self.enable or r.id in self.enable) and r.id not in self.disable)
+
+    def baseline_path(self, explicit: str | None = None) -> Path:
+        """`explicit` (a --baseline FILE, as typed), else `baseline` or `.secrets.baseline` in the
+        root, as a path from the current directory: run from `app/`, `../.secrets.baseline`."""
+        if explicit is not None:
+            return Path(explicit)
+        name = self.baseline or DEFAULT_BASELINE
+        if self.root in (".", ""):
+            return Path(name)
+        return Path(os.path.relpath(os.path.join(self.root, name)))
 
     def with_cli(self, **overrides: Any) -> Config:
         """A copy with the command line's explicit values on top."""
@@ -88,13 +102,50 @@ def parse(table: dict[str, Any], where: str) -> Config:
     return replace(cfg, **values)
 
 
+def baseline_option(value: str | None, option: str = "--baseline", hint: str = "") -> str | None:
+    """A --baseline value as typed; an empty one is a usage error (it would name the current
+    directory and fail later as "Is a directory")."""
+    if value is not None and not value.strip():
+        raise KeylintError(f"{option} '': needs a file name{hint}")
+    return value
+
+
+def find_root(start: Path | None = None) -> tuple[Path, Path | None]:
+    """(root, config): walking up from `start` as git looks for its repository, the first
+    directory whose pyproject.toml has a [tool.keylint] table (root = that directory, config =
+    that file); else the git work tree's root (the directory holding `.git`), with its
+    pyproject.toml if it has one; else `start` itself. Run in `app/`, keylint finds the
+    repository's config and baseline."""
+    here = (start or Path.cwd()).absolute()
+    for d in (here, *here.parents):
+        candidate = d / "pyproject.toml"
+        if candidate.is_file() and _has_table(candidate):
+            return d, candidate
+        if (d / ".git").exists():
+            return d, candidate if candidate.is_file() else None
+    return here, None
+
+
+def _has_table(path: Path) -> bool:
+    """A cheap look for `[tool.keylint` (the file is parsed properly by `load`)."""
+    try:
+        return b"[tool.keylint" in path.read_bytes()
+    except OSError:
+        return False
+
+
 def load(path: Path | None = None, *, search_from: Path | None = None) -> Config:
-    """Read `path` (an explicit --config), else ./pyproject.toml when it has [tool.keylint]."""
+    """Read `path` (an explicit --config), else the pyproject.toml `find_root` finds."""
     explicit = path is not None
+    root = "."
     if path is None:
-        path = (search_from or Path.cwd()) / "pyproject.toml"
-        if not path.is_file():
-            return Config()
+        start = search_from or Path.cwd()
+        found_root, found = find_root(start)
+        if found_root != start.absolute():
+            root = os.path.relpath(found_root, Path.cwd())
+        if found is None:
+            return Config(root=root)
+        path = found
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -117,7 +168,19 @@ def load(path: Path | None = None, *, search_from: Path | None = None) -> Config
         if explicit and path.name != "pyproject.toml":
             table = doc  # a dedicated keylint.toml holds the keys at the top level
         else:
-            return Config(source=str(path))
+            return Config(source=str(path), root=root)
     if not isinstance(table, dict):
         raise KeylintError(f"{path}: [tool.keylint] must be a table")
-    return parse(table, str(path))
+    return replace(parse(table, str(path)), root=root)
+
+
+def enter_root(cfg: Config, paths: list[str | None]) -> tuple[Config, list[str | None]]:
+    """Work from the root, as git works from its top level: for whole-repository commands
+    (`audit --ci`, `baseline create|update`) run in a subdirectory. `paths` (as typed, relative
+    to the current directory) come back relative to the root; None stays None."""
+    if cfg.root in (".", ""):
+        return cfg, paths
+    root = os.path.abspath(cfg.root)
+    moved = [None if p is None else os.path.relpath(os.path.abspath(p), root) for p in paths]
+    os.chdir(root)
+    return replace(cfg, root="."), moved

@@ -22,7 +22,7 @@ FORMATS = ("text", "json", "sarif", "github")
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Options of `keylint audit`."""
-    parser.add_argument("baseline", nargs="?", type=Path, metavar="BASELINE",
+    parser.add_argument("baseline", nargs="?", metavar="BASELINE",
                         help=f"baseline file (default: [tool.keylint] baseline, else "
                              f"{config_mod.DEFAULT_BASELINE})")
     parser.add_argument("--ci", action="store_true",
@@ -42,9 +42,14 @@ def run(args: argparse.Namespace) -> int:
     """Interactive audit in a terminal; the CI gate with --ci."""
     from keylint.baseline import build, store
 
+    explicit = config_mod.baseline_option(args.baseline, "BASELINE")
     loaded = config_mod.load(args.config)
     cfg = loaded.with_cli(exclude=tuple(loaded.exclude) + tuple(args.exclude) or None)
-    path = Path(args.baseline or cfg.baseline or config_mod.DEFAULT_BASELINE)
+    # Run in a subdirectory, the audit works from the root (the baseline's paths are relative to it).
+    output = None if args.output is None else str(args.output)
+    cfg, (explicit, output) = config_mod.enter_root(cfg, [explicit, output])
+    args.output = None if output is None else Path(output)
+    path = cfg.baseline_path(explicit)
     if not args.ci:
         if args.exit_zero:
             raise KeylintError("--exit-zero goes with --ci (the interactive audit fails nothing)")

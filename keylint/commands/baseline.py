@@ -25,7 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("paths", nargs="*", metavar="PATH",
                        help="files or directories (default: the current directory)")
-        p.add_argument("--baseline", type=Path,
+        p.add_argument("--baseline", metavar="FILE",
                        help=f"baseline file (default: [tool.keylint] baseline, else "
                             f"{config_mod.DEFAULT_BASELINE})")
         p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
@@ -49,8 +49,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def baseline_path(args: argparse.Namespace, cfg: config_mod.Config) -> Path:
-    """--baseline, else [tool.keylint] baseline, else .secrets.baseline."""
-    return Path(args.baseline or cfg.baseline or config_mod.DEFAULT_BASELINE)
+    """--baseline, else [tool.keylint] baseline, else .secrets.baseline (in the root)."""
+    return cfg.baseline_path(config_mod.baseline_option(args.baseline))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,8 +63,13 @@ def run(args: argparse.Namespace) -> int:
 
     if args.jobs < 0:
         raise KeylintError("--jobs must be 0 (one per CPU) or more")
+    config_mod.baseline_option(args.baseline)
     loaded = config_mod.load(args.config)
     cfg = loaded.with_cli(exclude=tuple(loaded.exclude) + tuple(args.exclude) or None)
+    # Run in a subdirectory, it works from the root: the baseline's paths are relative to it.
+    # With no PATH, the whole repository.
+    cfg, moved = config_mod.enter_root(cfg, [args.baseline, *args.paths])
+    args.baseline, args.paths = moved[0], moved[1:]
     path = baseline_path(args, cfg)
     if args.action == "create" and path.exists() and not args.force:
         raise KeylintError(f"{path}: a baseline exists; `keylint baseline update` keeps its "

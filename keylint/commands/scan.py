@@ -8,6 +8,7 @@ read) and a crash still exit 2: the report is then not whole, and "0" would clai
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -28,8 +29,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="files or directories (default: the current directory)")
     parser.add_argument("--format", choices=FORMATS, default="text")
     parser.add_argument("--output", "-o", type=Path, help="write the report here, not stdout")
-    parser.add_argument("--baseline", type=Path,
-                        help="report only findings not in this detect-secrets baseline")
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="report only findings not in this detect-secrets baseline (default: "
+                             "[tool.keylint] baseline, else .secrets.baseline, in the repository "
+                             "root, when it exists)")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="ignore the baseline: report every finding")
     parser.add_argument("--staged", action="store_true",
                         help="scan what is staged in git (the index), not the working tree")
     parser.add_argument("--history", nargs="*", metavar="REV",
@@ -60,10 +65,12 @@ def exit_code(code: int, args: argparse.Namespace) -> int:
     return 0 if code == 1 and getattr(args, "exit_zero", False) else code
 
 
-def report(findings: list[Finding], result: ScanResult, fmt: str, stream: TextIO) -> None:
-    """Write `findings` in the chosen format."""
+def report(findings: list[Finding], result: ScanResult, fmt: str, stream: TextIO,
+           baselined: dict[str, object] | None = None) -> None:
+    """Write `findings` in the chosen format (`baselined`: which baseline accepted how many)."""
     stats = result.stats()
     stats["findings"] = len(findings)
+    stats.update(baselined or {})
     if fmt == "json":
         from keylint.report import jsonout
 
@@ -71,7 +78,11 @@ def report(findings: list[Finding], result: ScanResult, fmt: str, stream: TextIO
     elif fmt == "sarif":
         from keylint.report import sarif
 
-        stream.write(sarif.render(findings))
+        doc = sarif.document(findings)
+        if "baseline_accepted" in stats:
+            doc["runs"][0]["properties"] = {"baseline": stats["baseline"],
+                                            "baselineAccepted": stats["baseline_accepted"]}
+        stream.write(json.dumps(doc, indent=2) + "\n")
     elif fmt == "github":
         from keylint.report import github
 
@@ -129,9 +140,12 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.jobs < 0:
         raise KeylintError("--jobs must be 0 (one per CPU) or more")
+    explicit = config_mod.baseline_option(args.baseline, hint=" (--no-baseline ignores the baseline)")
+    if explicit is not None and args.no_baseline:
+        raise KeylintError("--baseline and --no-baseline cannot be combined")
     cfg = config_mod.load(args.config)
     cfg = cfg.with_cli(exclude=cfg.exclude + tuple(args.exclude) or None)
-    baseline = args.baseline or Path(cfg.baseline or config_mod.DEFAULT_BASELINE)
+    baseline = cfg.baseline_path(explicit)
     skip = (str(baseline),)  # a baseline is full of hashes: never scan it
     history = history_specs(args)
     if history is not None:
@@ -147,13 +161,17 @@ def _run(args: argparse.Namespace) -> int:
         result = scan_paths(args.paths or ["."], cfg, args.jobs, skip=skip)
     findings = result.findings
     staged_baseline = None
-    if args.staged:
+    use_baseline = not args.no_baseline and (explicit is not None or baseline.exists())
+    if args.staged and use_baseline:
         from keylint.scanner.staged import staged_text
 
         # The commit holds the index's baseline, not the work tree's: an update not yet staged
         # must not let the commit through (pre-commit stashes unstaged changes for the same end).
         staged_baseline = staged_text(str(baseline))
-    if history is not None and (args.baseline is not None or baseline.exists()):
+    scanned = len(findings)
+    if not use_baseline:
+        pass
+    elif history is not None:
         from keylint.baseline.gate import new_history_findings
 
         findings = new_history_findings(findings, baseline)
@@ -161,26 +179,29 @@ def _run(args: argparse.Namespace) -> int:
         from keylint.baseline.gate import new_findings_in_text
 
         findings = new_findings_in_text(findings, staged_baseline, f"{baseline} (staged)")
-    elif args.baseline is not None or baseline.exists():
-        from keylint.baseline.gate import new_findings
+    else:
+        from keylint.baseline.gate import screen_file
 
-        findings = new_findings(findings, baseline)
+        findings = screen_file(findings, baseline, cfg.root).reported
+    # Said in every format: a finding a baseline accepted is not a finding that is gone.
+    baselined = ({"baseline": str(baseline), "baseline_accepted": scanned - len(findings)}
+                 if use_baseline else None)
     print_problems(result.problems)
     if args.output and args.output.exists() and not args.output.is_file():
         with open(args.output, "w", encoding="utf-8", errors="surrogateescape") as f:  # a device
-            report(findings, result, args.format, f)
+            report(findings, result, args.format, f, baselined)
     elif args.output:
         tmp = args.output.with_name(f".{args.output.name}.{os.getpid()}.tmp")
         try:
             with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
-                report(findings, result, args.format, f)
+                report(findings, result, args.format, f, baselined)
             os.replace(tmp, args.output)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise KeylintError(f"{args.output}: cannot write the report: "
                                f"{exc.strerror or exc}") from None
     else:
-        report(findings, result, args.format, sys.stdout)
+        report(findings, result, args.format, sys.stdout, baselined)
     if args.fix and findings:
         from keylint.fix.api import fix_findings
 

@@ -77,8 +77,9 @@ def message(f: Finding) -> str:
         return (f"{f.secret_type} {f.masked} was committed in {f.commit[:12]} "
                 f"({f.author_date[:10]}; {counted(f.commits, 'commit')}, "
                 f"{counted(f.paths, 'path')}): rotate it, as it stays in the git history; {state}.")
+    real = " The baseline labels it a real secret." if f.labelled_real else ""
     return (f"{f.secret_type} {f.masked} is hard-coded: read it from the environment "
-            f"({_env_var(f.rule_id)}) and rotate it, as it stays in the git history.")
+            f"({_env_var(f.rule_id)}) and rotate it, as it stays in the git history.{real}")
 
 
 def _env_var(rule_id: str) -> str:

@@ -25,7 +25,13 @@ def format_finding(f: Finding, *, colour: bool = False) -> str:
     and where it entered, how far it spread, and whether HEAD still holds it."""
     where = _c(f"{shown_path(f.location)}:{f.line}:{f.column}:", "1", colour)
     line = f"{where} {_c(f.secret_type, '31', colour)} {f.masked} ({f.rule_id})"
+    if f.labelled_real:
+        line += f" {REAL_NOTE}"
     return f"{line} {history_note(f)}" if f.commit else line
+
+
+# A finding the baseline records labelled a real secret: never accepted, always shown as such.
+REAL_NOTE = "[labelled a real secret in the baseline: rotate it and remove it]"
 
 
 def history_note(f: Finding) -> str:
@@ -37,6 +43,12 @@ def history_note(f: Finding) -> str:
     return f"[{state}: added {f.author_date[:10]} by {redact_text(f.author)}; {spread}]"
 
 
+def _baselined(stats: dict[str, object]) -> str:
+    """`, 7 accepted by the baseline .secrets.baseline` when a baseline accepted findings."""
+    n = stats.get("baseline_accepted")
+    return f", {n} accepted by the baseline {stats['baseline']}" if n else ""
+
+
 def summary(stats: dict[str, object]) -> str:
     """The closing line: files scanned and skipped, findings, seconds."""
     n = _int(stats["findings"])
@@ -45,7 +57,7 @@ def summary(stats: dict[str, object]) -> str:
         scanned = (f"{counted(_int(stats['commits_scanned']), 'commit')}, "
                    f"{counted(_int(stats['files_scanned']), 'blob')}")
     return (f"keylint: {scanned} scanned, {stats['files_skipped']} skipped, "
-            f"{counted(n, 'finding')} in {stats['seconds']:.2f}s")
+            f"{counted(n, 'finding')}{_baselined(stats)} in {stats['seconds']:.2f}s")
 
 
 def _int(value: object) -> int:

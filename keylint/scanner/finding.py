@@ -30,6 +30,8 @@ class Finding:
     commits: int = 0
     paths: int = 0
     in_head: bool = False
+    # The baseline records this secret labelled a real one (`is_secret: true`): reported, marked.
+    labelled_real: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.hashed_secret:
@@ -66,6 +68,7 @@ class Finding:
             "masked": self.masked, "hashed_secret": self.hashed_secret,
             "fingerprint": self._fingerprint(shown_path(self.path)),
             **({"history": self.history()} if self.commit else {}),
+            **({"labelled_real_secret": True} if self.labelled_real else {}),
         }
 
     def history(self) -> dict[str, Any]:
