@@ -64,10 +64,11 @@ def keylint_types(rule_ids: Sequence[str]) -> set[str]:
     return {RULES_BY_ID[r].secret_type for r in rule_ids}
 
 
-def build(scan: TreeScan, old: Baseline | None, plugin_url: str) -> Baseline:
+def build(scan: TreeScan, old: Baseline | None, plugin_url: str | None) -> Baseline:
     """The baseline for this scan: old entries keep their labels while their secret is there;
     entries whose secret is gone are dropped; new findings are added unaudited, except a secret
-    that only moved to another file (same hash and type), which keeps its label."""
+    that only moved to another file (same hash and type), which keeps its label. With
+    `plugin_url` None, plugins_used is left as it is."""
     for f in scan.findings:
         if os.path.isabs(f.path) or f.path.startswith("../"):
             raise KeylintError(f"{f.path}: outside the current directory; a baseline holds only "
@@ -92,5 +93,7 @@ def build(scan: TreeScan, old: Baseline | None, plugin_url: str) -> Baseline:
                       line_number=f.line, is_secret=moved.get((f.hashed_secret, f.secret_type)),
                       extra=(("commit", f.commit),) if f.commit else ())
                 for f in cmp.new]
-    used = plugins.merge_plugins(base.plugins_used, scan.rule_ids, plugin_url)
+    # plugin_url None: a baseline detect-secrets' own hook reads keeps its plugins as they are.
+    used = (base.plugins_used if plugin_url is None
+            else plugins.merge_plugins(base.plugins_used, scan.rule_ids, plugin_url))
     return replace(base, plugins_used=used, entries=normalise(entries))

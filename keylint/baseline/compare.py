@@ -13,6 +13,13 @@ A finding is recorded when an entry of the same file has
    entry covers at most one finding (the nearest by line), so one audited token cannot wave
    through a second, new token in the same file (every finding of the file competes for it,
    already recorded ones included).
+3. a constant piece detect-secrets hashed for the token on this very line (`ghp`, `glpat`,
+   `BEGIN RSA PRIVATE KEY`): its GitHub, GitLab and private-key plugins hash only that. Such an
+   entry says "the token of this type on line N was accepted" and nothing more, so it covers one
+   finding of the same kind on exactly its recorded line (detect-secrets' hook keeps that line
+   up to date), never a token elsewhere in the file. That is what detect-secrets itself
+   accepted: a team moving over is not blocked again on keys it audited. `keylint baseline
+   migrate` turns each such entry into keylint's own, which hashes the whole token.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from keylint.baseline.model import Baseline, Entry, Key
+from keylint.baseline.plugins import same_kind
 from keylint.masking import sha1_hex
 from keylint.scanner.finding import Finding
 
@@ -141,7 +149,11 @@ def _claim_overlaps(findings: list[Finding], free: list[Entry], read_line: LineR
         start, end = _span(f, line)
         strong, weak = _pieces(line, start, end)
         for h in weak & by_hash.keys():
-            result.present.update(e.key for e in by_hash[h])
+            for e in by_hash[h]:
+                if e.line_number == f.line and same_kind(e.type, f.secret_type):
+                    pairs.append((0, f.line, e.type, i, e))  # what detect-secrets accepted here
+                else:
+                    result.present.add(e.key)
         for h in strong & by_hash.keys():
             for e in by_hash[h]:
                 distance = abs(f.line - e.line_number) if e.line_number else 1 << 30

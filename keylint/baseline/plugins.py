@@ -25,10 +25,40 @@ from keylint.errors import KeylintError
 from keylint.rules import RULES, RULES_BY_ID
 
 SHIM_NAME = ".keylint_detect_secrets.py"
-SHIM_TEXT = (
-    '"""detect-secrets plugins for keylint\'s rules (written by `keylint baseline`)."""\n'
-    "from keylint.integrations.detect_secrets import *  # noqa: F403\n"
-)
+_SHIM_HEAD = '''"""detect-secrets plugins for keylint's rules (written by `keylint baseline`: commit it).
+
+The baseline's plugins_used names this file. Where keylint is installed, detect-secrets runs
+keylint's rules through it. Where it is not (the team's detect-secrets hook in its own
+environment), detect-secrets keeps working with its built-in plugins: keylint's types get
+plugins that find nothing here, and keylint's own hook checks them.
+"""
+try:
+    from keylint.integrations.detect_secrets import *  # noqa: F403
+except ImportError:  # detect-secrets without keylint: degrade, never crash
+    import sys as _sys
+
+    from detect_secrets.plugins.base import RegexBasedDetector as _Base
+
+    if not getattr(_sys, "_keylint_shim_said", False):  # detect-secrets loads it once per plugin
+        _sys._keylint_shim_said = True  # type: ignore[attr-defined]
+        print("keylint is not installed here: detect-secrets runs without keylint's rules "
+              "(keylint's own hook checks them)", file=_sys.stderr)
+    for _name, _type in [
+'''
+_SHIM_TAIL = '''    ]:
+        globals()[_name] = type(_name, (_Base,), {"secret_type": _type, "denylist": ()})
+'''
+
+
+@lru_cache(maxsize=1)
+def shim_text() -> str:
+    """The shim's text: keylint's plugin classes when keylint can be imported, else a stand-in
+    for each of keylint's own plugin names (detect-secrets stops with "No such plugin" on a name
+    it cannot find). Built-in names need none: detect-secrets' own class stands in."""
+    ours = sorted((n, t) for n, t in keylint_plugins().items() if n not in BUILTIN_PLUGINS)
+    rows = "".join(f"        ({n!r}, {t!r}),\n" for n, t in ours)
+    return _SHIM_HEAD + rows + _SHIM_TAIL
+
 
 # detect-secrets 1.5 built-in plugins: secret type -> class name. A plugins_used name outside
 # these and keylint's own is looked up in the installed detect-secrets before it is called unknown.
@@ -50,6 +80,22 @@ BUILTIN_BY_TYPE = {
     "Twilio API Key": "TwilioKeyDetector",
 }
 BUILTIN_PLUGINS = frozenset(BUILTIN_BY_TYPE.values())
+
+# detect-secrets types that name the same secrets as keylint types of another name.
+_SAME_KIND = {
+    "OpenAI Token": frozenset({"OpenAI API Key", "OpenAI Project Key", "OpenAI Service Account Key",
+                               "OpenAI Admin Key"}),
+    "Slack Token": frozenset({"Slack Webhook"}),
+    "PyPI Token": frozenset({"PyPI Upload Token"}),
+    "NPM tokens": frozenset({"npm Token"}),
+    "GitHub Token": frozenset({"GitHub Fine-Grained Token"}),
+}
+
+
+def same_kind(entry_type: str, secret_type: str) -> bool:
+    """True when a baseline entry's type names the kind of secret keylint calls `secret_type`
+    (the same type, or detect-secrets' name for it)."""
+    return entry_type == secret_type or secret_type in _SAME_KIND.get(entry_type, ())
 
 
 def class_name(secret_type: str) -> str:
@@ -105,6 +151,13 @@ def check(plugins_used: Iterable[Mapping[str, Any]], where: str) -> None:
             continue
         raise KeylintError(f"{where}: plugins_used names an unknown plugin: {name} (not a "
                            "detect-secrets built-in nor a keylint rule; newer keylint?)")
+
+
+def written_by_keylint(plugins_used: Iterable[Mapping[str, Any]]) -> bool:
+    """True when keylint's plugins are in `plugins_used` (or it is empty); False for a baseline
+    detect-secrets wrote, which the team's detect-secrets hook reads with its own plugins."""
+    items = list(plugins_used)
+    return not items or any(str(p.get("path", "")).endswith(SHIM_NAME) for p in items)
 
 
 def shim_path(baseline_path: Path) -> Path:

@@ -182,11 +182,11 @@ def write_shim(baseline_path: Path) -> bool:
     """Write the detect-secrets shim next to the baseline when missing or different."""
     shim = plugins.shim_path(baseline_path)
     try:
-        if shim.read_text(encoding="utf-8") == plugins.SHIM_TEXT:
+        if shim.read_text(encoding="utf-8") == plugins.shim_text():
             return False
     except (FileNotFoundError, UnicodeDecodeError):
         pass
     except OSError as exc:
         raise KeylintError(f"{shim}: cannot read: {exc.strerror or exc}") from None
-    write_atomic(shim, plugins.SHIM_TEXT)
+    write_atomic(shim, plugins.shim_text())
     return True

@@ -1,4 +1,7 @@
-"""`keylint baseline create|update [PATH...]` and `keylint baseline merge %O %A %B`.
+"""`keylint baseline create|update|migrate [PATH...]` and `keylint baseline merge %O %A %B`.
+
+`migrate` gives a detect-secrets repository keylint's own baseline, labelled from detect-secrets'
+one, which stays as it is for the team's detect-secrets hook (keylint.baseline.migrate).
 
 The baseline is detect-secrets' JSON format (default path: `[tool.keylint] baseline`, else
 `.secrets.baseline`). `update` keeps every audit label whose secret is still there. Writes are
@@ -9,6 +12,7 @@ byte for byte as it was.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -38,6 +42,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
         if name == "create":
             p.add_argument("--force", action="store_true",
                            help="replace an existing baseline (its audit labels are lost)")
+    mig = sub.add_parser("migrate", help="adopt keylint on a detect-secrets repository, labels kept",
+                         description="scan, and write keylint's own baseline labelled from "
+                                     "detect-secrets' one, which stays as it is for the "
+                                     "detect-secrets hook; point [tool.keylint] baseline at it")
+    mig.add_argument("paths", nargs="*", metavar="PATH",
+                     help="files or directories (default: the whole repository)")
+    mig.add_argument("--from", dest="source", metavar="FILE",
+                     help=f"detect-secrets' baseline (default: {config_mod.DEFAULT_BASELINE})")
+    mig.add_argument("--baseline", metavar="FILE",
+                     help="keylint's baseline to write (default: .keylint/ + the name of "
+                          "detect-secrets' baseline, which detect-secrets never scans)")
+    mig.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                     help="gitignore-style pattern to skip (repeatable)")
+    mig.add_argument("--config", type=Path, help="config file (default: pyproject.toml)")
+    mig.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: per CPU)")
+    mig.add_argument("--force", action="store_true",
+                     help="replace an existing keylint baseline (its audit labels are lost)")
     merge = sub.add_parser("merge", help="git merge driver: merge two branches' baselines",
                            # argparse %-formats help strings but not a description (one
                            # without `%(prog)`): single % here, %% in the arguments' help.
@@ -54,51 +75,135 @@ def baseline_path(args: argparse.Namespace, cfg: config_mod.Config) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Create, update or merge; 0 on success, 1 for a merge conflict."""
+    """Create, update, migrate or merge; 0 on success, 1 for a merge conflict."""
     if args.action == "merge":
         from keylint.baseline import merge
 
         return merge.main(args.ancestor, args.ours, args.theirs)
-    from keylint.baseline import build, plugins, store
-
     if args.jobs < 0:
         raise KeylintError("--jobs must be 0 (one per CPU) or more")
     config_mod.baseline_option(args.baseline)
+    if args.action == "migrate":
+        config_mod.baseline_option(args.source, "--from")
     loaded = config_mod.load(args.config)
     cfg = loaded.with_cli(exclude=tuple(loaded.exclude) + tuple(args.exclude) or None)
     # Run in a subdirectory, it works from the root: the baseline's paths are relative to it.
     # With no PATH, the whole repository.
-    cfg, moved = config_mod.enter_root(cfg, [args.baseline, *args.paths])
-    args.baseline, args.paths = moved[0], moved[1:]
+    source = getattr(args, "source", None)
+    cfg, moved = config_mod.enter_root(cfg, [args.baseline, source, *args.paths])
+    args.baseline, source, args.paths = moved[0], moved[1], moved[2:]
+    if args.action == "migrate":
+        return _migrate(args, cfg, source)
     path = baseline_path(args, cfg)
     if args.action == "create" and path.exists() and not args.force:
         raise KeylintError(f"{path}: a baseline exists; `keylint baseline update` keeps its "
-                           "labels (or --force to start over)")
+                           "labels (or --force to start over; `keylint baseline migrate` if "
+                           "detect-secrets wrote it)")
     if args.action == "update" and not path.exists():
         raise KeylintError(f"{path}: baseline not found (create it with `keylint baseline "
                            "create`)")
-    url = plugins.shim_url(path)
+    from keylint.baseline import build, plugins, store
+
+    url: str | None = plugins.shim_url(path)
+    if args.action == "update" and not plugins.written_by_keylint(store.load(path).plugins_used):
+        url = None  # the team's detect-secrets hook reads it: no plugin it cannot load
     scanner = build.scan_with_history if args.history else build.scan_tree
     scan = scanner(args.paths or ["."], cfg, args.jobs, path)
-    from keylint.masking import shown_path
-
-    unread = [p for p in scan.problems if p.error]
-    for p in unread:
-        print(f"keylint: error: {shown_path(p.display)}: {p.reason}", file=sys.stderr)
-    if unread:
-        # What could not be read would look gone: its entries (and their audit labels) dropped.
-        print(f"keylint: {shown_path(str(path))}: not written: {counted(len(unread), 'path')} "
-              f"could not be read",
-              file=sys.stderr)
+    if _unreadable(scan, path):
         return 2
     fresh = args.action == "create"
     if fresh:
         path.parent.mkdir(parents=True, exist_ok=True)
     changed = store.transact(path, lambda old: build.build(scan, None if fresh else old, url),
                              must_exist=not fresh)
-    store.write_shim(path)
     total = len(store.load(path).entries)
+    _written(path, changed, total)
+    if url is None:
+        from keylint.masking import shown_path
+
+        print(f"keylint: note: {shown_path(str(path))} was written by detect-secrets: its "
+              "plugins are left as they are, so the team's detect-secrets hook keeps working "
+              "without keylint; that hook drops the entries only keylint finds when it rewrites "
+              "the file: `keylint baseline migrate` gives keylint a baseline of its own")
+    else:
+        _shim(path)
+    return 0
+
+
+def _unreadable(scan: object, path: Path) -> bool:
+    from keylint.masking import shown_path
+
+    unread = [p for p in getattr(scan, "problems", []) if p.error]
+    for p in unread:
+        print(f"keylint: error: {shown_path(p.display)}: {p.reason}", file=sys.stderr)
+    if unread:
+        # What could not be read would look gone: its entries (and their audit labels) dropped.
+        print(f"keylint: {shown_path(str(path))}: not written: {counted(len(unread), 'path')} "
+              "could not be read", file=sys.stderr)
+    return bool(unread)
+
+
+def _written(path: Path, changed: bool, total: int) -> None:
+    from keylint.masking import shown_path
+
     state = "written" if changed else "unchanged"
+    why = (": commit it, so every clone, hook and CI job accepts the same findings"
+           if changed else "")
     print(f"keylint: {shown_path(str(path))}: {state} "
-          f"({counted(total, 'entry')})")
+          f"({counted(total, 'entry')}){why}")
+
+
+def _shim(path: Path) -> None:
+    """Write the detect-secrets plugin shim beside the baseline and say why it is committed."""
+    from keylint.baseline import plugins, store
+    from keylint.masking import shown_path
+
+    if store.write_shim(path):
+        print(f"keylint: {shown_path(str(plugins.shim_path(path)))}: written: commit it too: "
+              "the baseline's plugins_used names it, so detect-secrets run on the baseline loads "
+              "keylint's rules (and still works where keylint is not installed)")
+
+
+def _migrate(args: argparse.Namespace, cfg: config_mod.Config, source_arg: str | None) -> int:
+    """`keylint baseline migrate`: see keylint.baseline.migrate."""
+    from keylint.baseline import build, migrate, plugins, store
+    from keylint.masking import shown_path
+
+    source = Path(source_arg) if source_arg else cfg.baseline_path()
+    target = Path(args.baseline) if args.baseline else migrate.default_target(source)
+    if os.path.abspath(source) == os.path.abspath(target):
+        raise KeylintError(f"{target}: keylint's baseline must be another file than "
+                           "detect-secrets' (its hook drops the entries it cannot find again)")
+    old = store.load(source)
+    if target.exists() and not args.force:
+        raise KeylintError(f"{target}: a baseline exists; `keylint baseline update` keeps its "
+                           "labels (or --force to migrate again)")
+    url = plugins.shim_url(target)
+    scan = build.scan_tree(args.paths or ["."], cfg, args.jobs, target)
+    scan.findings = [f for f in scan.findings if f.path != str(source)]
+    if _unreadable(scan, target):
+        return 2
+    out = migrate.migrate(scan, old, url)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    changed = store.transact(target, lambda _: out.baseline, must_exist=False)
+    src = shown_path(str(source))
+    print(f"keylint: {src}: read, left as it is for the detect-secrets hook; "
+          f"{counted(out.false_positives, 'false positive')} and "
+          f"{counted(out.real, 'real secret')} carried over, {out.unaudited_recorded} recorded "
+          f"but unaudited, {counted(out.kept, 'detect-secrets-only entry')} kept; "
+          f"{counted(out.new, 'finding')} only keylint reports, unaudited (`keylint audit` "
+          "labels them)")
+    _written(target, changed, len(out.baseline.entries))
+    _shim(target)
+    setting = migrate.relative(target)
+    if os.path.normpath(cfg.baseline_path()) == os.path.normpath(target):
+        return 0
+    pyproject = Path(args.config) if args.config else Path("pyproject.toml")
+    if pyproject.name != "pyproject.toml":  # a keylint.toml of the user's: theirs to edit
+        print(f"keylint: note: set baseline = \"{setting}\" in {shown_path(str(pyproject))}, so "
+              "every keylint command and hook reads keylint's baseline")
+        return 0
+    what = migrate.point_config(pyproject, setting)
+    print(f"keylint: {shown_path(str(pyproject))}: {what}: commit it, so every keylint "
+          "command and hook reads keylint's baseline")
     return 0

@@ -146,7 +146,8 @@ def _run(args: argparse.Namespace) -> int:
     cfg = config_mod.load(args.config)
     cfg = cfg.with_cli(exclude=cfg.exclude + tuple(args.exclude) or None)
     baseline = cfg.baseline_path(explicit)
-    skip = (str(baseline),)  # a baseline is full of hashes: never scan it
+    # A baseline is full of hashes: never scan it, nor detect-secrets' one beside keylint's.
+    skip = (str(baseline), str(Path(cfg.root, config_mod.DEFAULT_BASELINE)))
     history = history_specs(args)
     if history is not None:
         from keylint.scanner.history import scan_history

@@ -42,21 +42,30 @@ def test_another_file_or_another_secret_is_new() -> None:
     assert [f.path for f in compare(findings, b, reader).new] == ["app.py", "b.py"]
 
 
-def test_a_detect_secrets_prefix_hash_vouches_for_no_token() -> None:
-    # detect-secrets' GitHubTokenDetector hashes only "ghp": the same hash for every GitHub token,
-    # so it cannot say which token was audited. A token replaced in place must fail the gate.
-    files = {"app.py": line("github-token", 1)}
+def test_a_detect_secrets_prefix_hash_vouches_only_on_its_own_line() -> None:
+    # detect-secrets' GitHubTokenDetector hashes only "ghp": the same hash for every GitHub token.
+    # Such an entry accepts the token of its kind on its recorded line (what detect-secrets
+    # accepted), never a token on another line.
+    files = {"app.py": line("github-token", 1) + line("github-token", 2)}
     findings, reader = scan(files)
     assert findings[0].secret.startswith("ghp_")
     b = Baseline(entries=(Entry("app.py", "GitHub Token", h("ghp"), 1, False),))
+    assert compare(findings, b, reader).new == findings[1:]
+    moved = Baseline(entries=(Entry("app.py", "GitHub Token", h("ghp"), 3, False),))
+    assert compare(findings, moved, reader).new == findings
+
+
+def test_a_prefix_hash_of_another_kind_vouches_for_nothing() -> None:
+    findings, reader = scan({"app.py": line("github-token", 1)})
+    b = Baseline(entries=(Entry("app.py", "Secret Keyword", h("ghp"), 1, False),))
     assert compare(findings, b, reader).new == findings
 
 
-def test_a_private_key_header_hash_vouches_for_no_key() -> None:
+def test_a_private_key_header_hash_vouches_for_the_key_it_heads() -> None:
     pem = fake_key("private-key", 1)
-    findings, reader = scan({"id_rsa": pem + "\n"})
+    findings, reader = scan({"id_rsa": pem + "\n\n" + fake_key("private-key", 2) + "\n"})
     b = Baseline(entries=(Entry("id_rsa", "Private Key", h("BEGIN RSA PRIVATE KEY"), 1, False),))
-    assert compare(findings, b, reader).new == findings
+    assert [f.line for f in compare(findings, b, reader).new] == [findings[1].line]
 
 
 def test_stripe_key_recorded_by_its_first_24_characters() -> None:

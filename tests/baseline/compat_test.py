@@ -21,8 +21,7 @@ from tests.fakes import fake_key
 DS_KEYS = ("openai-project-key", "github-token", "stripe-secret-key", "password-assignment",
            "discord-bot-token", "aws-access-key-id")
 # detect-secrets' PrivateKeyDetector hashes only "BEGIN RSA PRIVATE KEY", the same for every key:
-# its entry cannot say which key was audited, so keylint reports the key as new (fails closed).
-# (Its GitHub entry hashes only "ghp" too, but an entropy plugin records the whole token.)
+# its entry accepts the key at its recorded line (as detect-secrets does), and no other key.
 PREFIX_ONLY = ("private-key",)
 
 
@@ -78,7 +77,8 @@ def test_detect_secrets_audited_baseline_is_honoured(ds_repo: Path) -> None:
     assert code == 1 and [f["path"] for f in report["new"]] == ["new.py"]
 
 
-def test_detect_secrets_entries_that_hash_only_a_prefix_do_not_pass_a_token(tmp_path: Path) -> None:
+def test_detect_secrets_entries_that_hash_only_a_prefix_pass_only_their_own_key(
+        tmp_path: Path) -> None:
     repo = init_repo(tmp_path / "repo")
     write(repo, "keys.py", "".join(line(r, 1) for r in PREFIX_ONLY))
     git(repo, "add", "-A")
@@ -86,6 +86,10 @@ def test_detect_secrets_entries_that_hash_only_a_prefix_do_not_pass_a_token(tmp_
     (repo / ".secrets.baseline").write_text(scan.stdout)
     _ds_audit(repo, "")
     assert all(e["is_secret"] is False for e in entries(repo / ".secrets.baseline"))
+    code, report = _ci(repo)
+    assert code == 0 and report["new"] == []
+    keys = repo / "keys.py"
+    keys.write_text(keys.read_text() + "\n" + "".join(line(r, 2) for r in PREFIX_ONLY))
     code, report = _ci(repo)
     assert code == 1
     assert sorted(f["rule_id"] for f in report["new"]) == sorted(PREFIX_ONLY)

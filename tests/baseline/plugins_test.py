@@ -29,7 +29,7 @@ def test_the_builtin_table_matches_the_installed_detect_secrets() -> None:
 
 def test_the_shim_exposes_every_plugin(tmp_path: Path) -> None:
     shim = tmp_path / plugins.SHIM_NAME
-    shim.write_text(plugins.SHIM_TEXT)
+    shim.write_text(plugins.shim_text())
     spec = importlib.util.spec_from_file_location("shim", shim)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
