@@ -92,7 +92,7 @@ def test_keylint_reads_the_detect_secrets_baseline_without_reblocking_audited_ke
     hashes = {e["hashed_secret"] for e in entries(ds_repo / DS_BASELINE)}
     assert {hashes_of(s) for s in ("ghp", "glpat", "BEGIN RSA PRIVATE KEY")} <= hashes
     reported = _findings(ds_repo)
-    assert [(r["path"], r.get("labelled_real_secret")) for r in reported] == [("app/real.py", True)]
+    assert [(r["path"], r.get("baseline_label")) for r in reported] == [("app/real.py", "real secret")]
 
 
 def hashes_of(text: str) -> str:
@@ -114,7 +114,7 @@ def test_migration_keeps_labels_adds_no_duplicates_and_the_old_hook_keeps_workin
 
     # (a) keylint blocks nothing the old baseline accepted; the key labelled real stays visible.
     reported = _findings(ds_repo)
-    assert [(r["path"], r.get("labelled_real_secret")) for r in reported] == [("app/real.py", True)]
+    assert [(r["path"], r.get("baseline_label")) for r in reported] == [("app/real.py", "real secret")]
     audit = json.loads(keylint(ds_repo, "audit", "--ci", "--format", "json").stdout)
     assert (audit["stats"]["new"], audit["stats"]["unaudited"], audit["stats"]["real_secrets"]) == (
         0, 0, 1)
@@ -142,7 +142,7 @@ def test_migration_keeps_labels_adds_no_duplicates_and_the_old_hook_keeps_workin
     write(ds_repo, "app/new.py", f'token = "{fake_key("github-token", 9)}"\n')
     git(ds_repo, "add", "-A")
     assert _pre_commit(ds_repo, tmp_path, "run", "--all-files").returncode == 1
-    assert [r["path"] for r in _findings(ds_repo) if not r.get("labelled_real_secret")] == [
+    assert [r["path"] for r in _findings(ds_repo) if not r.get("baseline_label")] == [
         "app/new.py"]
 
 
@@ -152,7 +152,7 @@ def test_a_token_replaced_after_migration_is_blocked(ds_repo: Path) -> None:
     env.write_text(f"GITHUB_TOKEN={fake_key('github-token', 4)}\n"
                    f"GITLAB_TOKEN={fake_key('gitlab-pat-routable', 3)}\n")
     assert [(r["path"], r["rule_id"]) for r in _findings(ds_repo)
-            if not r.get("labelled_real_secret")] == [("deploy/.env", "github-token")]
+            if not r.get("baseline_label")] == [("deploy/.env", "github-token")]
 
 
 def test_update_keeps_a_detect_secrets_baseline_loadable_without_keylint(

@@ -68,7 +68,7 @@ class Finding:
             "masked": self.masked, "hashed_secret": self.hashed_secret,
             "fingerprint": self._fingerprint(shown_path(self.path)),
             **({"history": self.history()} if self.commit else {}),
-            **({"labelled_real_secret": True} if self.labelled_real else {}),
+            **({"baseline_label": "real secret"} if self.labelled_real else {}),
         }
 
     def history(self) -> dict[str, Any]:

@@ -50,8 +50,8 @@ def test_an_entry_labelled_a_real_secret_is_reported_and_fails(repo: Path) -> No
     assert len(reported) == 1 and "labelled a real secret in the baseline" in reported[0]
     assert "2 accepted by the baseline" in text.stdout  # a.py (false positive) and app/b.py
     report = json.loads(keylint(repo, "scan", "--format", "json").stdout)
-    assert [(r["path"], r.get("labelled_real_secret")) for r in report["results"]] == [
-        ("real.py", True)]
+    assert [(r["path"], r.get("baseline_label")) for r in report["results"]] == [
+        ("real.py", "real secret")]
     sarif = json.loads(keylint(repo, "scan", "--format", "sarif").stdout)["runs"][0]["results"]
     assert len(sarif) == 1 and "labels it a real secret" in sarif[0]["message"]["text"]
 
