@@ -336,5 +336,11 @@ class RedisBackend:
             return False
 
     def close(self) -> None:
-        """Close the sync client's connections (asyncio clients close with their loops)."""
+        """Close the blocking client's connections (it reconnects if used again)."""
         self._client.close()
+
+    async def aclose(self) -> None:
+        """Close the running event loop's asyncio client (call it before the loop ends)."""
+        found = self._aclients.pop(asyncio.get_running_loop(), None)
+        if found is not None:
+            await found[0].aclose()

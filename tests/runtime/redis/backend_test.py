@@ -80,6 +80,14 @@ def test_asyncio_and_threads_share_the_same_bucket(redis_server: RedisServer, na
     assert asyncio.run(main()) == [False, False]  # a second event loop, its own client, same bucket
     assert not sync.try_acquire("openai")
 
+    async def closing() -> float:
+        limiter = AsyncRateLimiter({"openai": (1, 3)}, backend=backend)
+        await backend.aclose()
+        await backend.aclose()  # closing twice is harmless
+        return await limiter.acquire("openai")  # and a closed backend reconnects
+
+    assert asyncio.run(closing()) == 3.0
+
 
 def test_redis_is_imported_only_when_a_redis_backend_is_made(redis_server: RedisServer) -> None:
     code = (
