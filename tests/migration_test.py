@@ -182,3 +182,15 @@ def test_the_plugin_shim_degrades_where_keylint_is_missing(tmp_path: Path,
     assert "Traceback" not in hook.stderr and "No such" not in hook.stderr, hook.stderr[-400:]
     assert hook.returncode == 1 and "AWS Access Key" in hook.stdout  # built-ins still run
     assert hook.stderr.count("keylint is not installed here") == 1
+
+
+def test_migrating_again_reads_detect_secrets_baseline_not_keylints(ds_repo: Path) -> None:
+    assert keylint(ds_repo, "baseline", "migrate").returncode == 0
+    first = (ds_repo / KL_BASELINE).read_bytes()
+    again = keylint(ds_repo, "baseline", "migrate")
+    assert again.returncode == 2 and "a baseline exists" in again.stderr
+    forced = keylint(ds_repo, "baseline", "migrate", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert forced.stdout.startswith(f"keylint: {DS_BASELINE}: read")
+    assert (ds_repo / KL_BASELINE).read_bytes() == first
+    assert (ds_repo / "pyproject.toml").read_text().count("[tool.keylint]") == 1

@@ -164,12 +164,24 @@ def _shim(path: Path) -> None:
               "keylint's rules (and still works where keylint is not installed)")
 
 
+def _detect_secrets_baseline(cfg: config_mod.Config) -> Path:
+    """The baseline to migrate from: `[tool.keylint] baseline` when it names one detect-secrets
+    wrote, else `.secrets.baseline` (after a migration the setting names keylint's own)."""
+    from keylint.baseline import plugins, store
+
+    configured = cfg.baseline_path()
+    if (cfg.baseline and configured.is_file()
+            and not plugins.written_by_keylint(store.load(configured).plugins_used)):
+        return configured
+    return Path(config_mod.DEFAULT_BASELINE)
+
+
 def _migrate(args: argparse.Namespace, cfg: config_mod.Config, source_arg: str | None) -> int:
     """`keylint baseline migrate`: see keylint.baseline.migrate."""
     from keylint.baseline import build, migrate, plugins, store
     from keylint.masking import shown_path
 
-    source = Path(source_arg) if source_arg else cfg.baseline_path()
+    source = Path(source_arg) if source_arg else _detect_secrets_baseline(cfg)
     target = Path(args.baseline) if args.baseline else migrate.default_target(source)
     if os.path.abspath(source) == os.path.abspath(target):
         raise KeylintError(f"{target}: keylint's baseline must be another file than "
