@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.baseline.helpers import doc, entries, init_repo, keylint, label, line, write
+from tests.report.sarif_test import schema_errors
 
 
 @pytest.fixture
@@ -29,8 +30,19 @@ def test_a_scan_says_how_many_findings_its_baseline_accepted(repo: Path) -> None
     assert "0 findings, 3 accepted by the baseline .secrets.baseline" in text.stdout
     report = json.loads(keylint(repo, "scan", "--format", "json").stdout)
     assert (report["stats"]["findings"], report["stats"]["baseline_accepted"]) == (0, 3)
-    run = json.loads(keylint(repo, "scan", "--format", "sarif").stdout)["runs"][0]
+    log = json.loads(keylint(repo, "scan", "--format", "sarif").stdout)
+    assert schema_errors(log) == []
+    run = log["runs"][0]
     assert run["properties"]["baselineAccepted"] == 3 and run["results"] == []
+
+
+def test_create_names_every_file_it_writes_and_why_to_commit_it(tmp_path: Path) -> None:
+    root = init_repo(tmp_path / "fresh")
+    write(root, "a.py", line("openai-project-key", 1))
+    out = keylint(root, "baseline", "create").stdout.splitlines()
+    assert [x.split(": ")[1] for x in out] == [".secrets.baseline", ".keylint_detect_secrets.py"]
+    assert all("commit it" in x for x in out)
+    assert (root / ".keylint_detect_secrets.py").is_file()
 
 
 def test_without_a_baseline_the_summary_claims_nothing(tmp_path: Path) -> None:
