@@ -24,7 +24,7 @@ from keylint.scanner.engine import detector_for, may_wrap
 from keylint.scanner.files import Problem, display_path
 from keylint.scanner.finding import Finding
 from keylint.scanner.gitlog import Log, Repo, head_blobs, open_repo, read_log, rev_list
-from keylint.scanner.pack import PackScan, merge, pack_files, scan_packs
+from keylint.scanner.pack import Packs, PackScan, merge
 from keylint.scanner.run import ScanResult
 from keylint.scanner.workers import Forked, StreamPool
 
@@ -82,8 +82,11 @@ def scan_history(path: str, specs: Sequence[Sequence[str]], cfg: Config, *, jobs
 
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
     parallel = jobs > 1 and len(order) >= _PARALLEL_MIN_COMMITS
-    if not gate and repo.objects and pack_files(repo.objects):
-        log, parts = _from_packs(repo, order, names, cfg, rule_ids, jobs if parallel else 1)
+    packs = Packs(repo.objects, cfg.max_file_size, detector_for(rule_ids)) \
+        if not gate and repo.objects else None
+    if packs is not None and packs.pays():
+        log, parts = _from_packs(repo, order, names, cfg, rule_ids, jobs if parallel else 1,
+                                 packs)
     else:
         log, parts = _changed_parts(repo, order, names, cfg, rule_ids, jobs if parallel else 1,
                                     Gate(repo.where, cfg.max_file_size == DEFAULT_MAX_FILE_SIZE)
@@ -171,15 +174,15 @@ def _changed_parts(repo: Repo, order: list[str], names: _Names, cfg: Config,
 
 
 def _from_packs(repo: Repo, order: list[str], names: _Names, cfg: Config,
-                rule_ids: tuple[str, ...] | None, jobs: int) -> tuple[Log, list[Part]]:
+                rule_ids: tuple[str, ...] | None, jobs: int,
+                packs_read: Packs) -> tuple[Log, list[Part]]:
     """The pack files tell which blobs may hold a secret (pack.py, in a child while git log
     runs). Those, every later version of their files (a secret is carried by position, as the
     changed-part scan carries it), and every blob the packs do not hold go through the
     changed-part scan; the other blobs hold nothing and are only counted."""
-    detector = detector_for(rule_ids)
 
     def from_packs(share: int = 0) -> dict[str, object]:
-        return scan_packs(repo.objects, cfg.max_file_size, detector, (share, jobs)).to_json()
+        return packs_read.scan((share, jobs)).to_json()
 
     children = [Forked(functools.partial(from_packs, k)) for k in range(jobs)] if jobs > 1 else []
     tasks: list[tuple[list[object], str]] = []  # (task, path) in git log's order

@@ -111,23 +111,23 @@ def _whole_scan_secrets(repo: Path) -> set[str]:
 
 def _both(repo: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> tuple[HistoryResult,
                                                                           HistoryResult]:
-    """The scan from packs, then the scan through git plumbing (packs hidden)."""
+    """The scan from packs, then the scan through git plumbing (packs not read)."""
     used: list[int] = []
-    real = pack.scan_packs
+    real = pack.Packs.scan
 
-    def counted(objects: str, max_size: int, detector: object,
-                share: tuple[int, int] = (0, 1)) -> pack.PackScan:
-        out = real(objects, max_size, detector, share)  # type: ignore[arg-type]
+    def counted(self: pack.Packs, share: tuple[int, int] = (0, 1)) -> pack.PackScan:
+        out = real(self, share)
         used.append(len(out.covered))
         return out
 
     with monkeypatch.context() as m:
-        m.setattr("keylint.scanner.history.scan_packs", counted)
+        m.setattr(pack.Packs, "scan", counted)
+        m.setattr(pack.Packs, "pays", lambda self: True)  # whatever the shape of the history
         from_packs = scan_history(str(repo), [["--all"]], Config(), jobs=jobs, cwd=str(repo))
     if jobs == 1:
         assert used and used[0] > 0  # the packs were read
     with monkeypatch.context() as m:
-        m.setattr("keylint.scanner.history.pack_files", lambda objects: [])
+        m.setattr(pack.Packs, "pays", lambda self: False)
         plumbing = scan_history(str(repo), [["--all"]], Config(), jobs=jobs, cwd=str(repo))
     return from_packs, plumbing
 
@@ -202,8 +202,9 @@ def test_delta_application_rebuilds_every_version(repo: Path, monkeypatch: pytes
                               check=True).stdout == text
 
 
-def test_blobs_over_the_size_limit_and_missing_blobs_fall_back_to_git(repo: Path,
-                                                                       tmp_path: Path) -> None:
+def test_blobs_over_the_size_limit_and_missing_blobs_fall_back_to_git(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pack.Packs, "pays", lambda self: True)
     key = fake_key(KEY_RULE, 60)
     write(repo, "big.py", "# padding\n" * 300 + assignment(KEY_RULE, key) + "\n")
     write(repo, "small.py", assignment(ANTHROPIC, fake_key(ANTHROPIC, 61)) + "\n")
@@ -247,9 +248,26 @@ def test_forked_work_is_redone_here_when_the_child_dies() -> None:
     assert Forked(lambda: {"a": 1}).result() == {"a": 1}
 
 
-def test_findings_are_plain_findings(repo: Path) -> None:
+def test_findings_are_plain_findings(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pack.Packs, "pays", lambda self: True)
     write(repo, "a.py", assignment(KEY_RULE, fake_key(KEY_RULE, 63)) + "\n")
     commit(repo, "key")
     git(repo, "repack", "-adf", "-q")
     [f] = scan_history(str(repo), [["--all"]], Config(), cwd=str(repo)).findings
     assert isinstance(f, Finding) and f.in_head and f.commits == 1
+
+
+def test_the_packs_are_read_where_they_spare_git_many_versions(repo: Path) -> None:
+    objects = repo / ".git" / "objects"
+    for i in range(10):
+        write(repo, f"distinct{i}.py", "".join(f"v{i}_{n} = {n * i}\n" for n in range(40)))
+    commit(repo, "ten files")
+    git(repo, "repack", "-adf", "-q")
+    assert not pack.Packs(str(objects), 1 << 20, detector_for()).pays()
+    text = "".join(f"line_{n} = {n}  # a long enough line for a delta\n" for n in range(80))
+    for i in range(3 * pack.PAYS * 11):
+        text = text.replace(f"line_{i % 80} =", f"line_{i % 80}_{i} =")
+        write(repo, "edited.py", text)
+        commit(repo, f"edit {i}")
+    git(repo, "repack", "-adf", "-q")
+    assert pack.Packs(str(objects), 1 << 20, detector_for()).pays()
