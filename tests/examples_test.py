@@ -13,16 +13,11 @@ import pytest
 import yaml
 
 from tests.fakes import fake_key
-from tests.gitenv import isolate_git
+from tests.gitenv import isolated_git  # noqa: F401 (autouse: git isolated in every test)
 from tests.hooks.helpers import KEY_RULE, git, openai_line, write
 
 ROOT = Path(__file__).resolve().parents[1]
 Z40 = "0" * 40
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    isolate_git(tmp_path_factory.mktemp("home"), monkeypatch)
 
 
 def github_script() -> str:

@@ -19,3 +19,9 @@ def isolate_git(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(f"GIT_{role}_NAME", "keylint tests")
         monkeypatch.setenv(f"GIT_{role}_EMAIL", "tests@keylint.invalid")
     monkeypatch.setenv("NO_COLOR", "1")
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test of a module that imports this fixture runs with its git isolated."""
+    isolate_git(tmp_path_factory.mktemp("home"), monkeypatch)

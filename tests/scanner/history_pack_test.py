@@ -19,15 +19,10 @@ from keylint.scanner.finding import Finding
 from keylint.scanner.history import HistoryResult, scan_history
 from keylint.scanner.workers import Forked
 from tests.fakes import assignment, fake_key
-from tests.gitenv import isolate_git
+from tests.gitenv import isolated_git  # noqa: F401 (autouse: git isolated in every test)
 from tests.hooks.helpers import KEY_RULE, git, keylint, write
 
 ANTHROPIC = "anthropic-api-key"
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    isolate_git(tmp_path_factory.mktemp("home"), monkeypatch)
 
 
 @pytest.fixture
