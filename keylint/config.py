@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import sys
 from dataclasses import dataclass, field, replace
@@ -52,12 +53,48 @@ class Config:
             return Path(name)
         return Path(os.path.relpath(os.path.join(self.root, name)))
 
+    def exclude_here(self) -> tuple[str, ...]:
+        """`exclude` for a scan run in a subdirectory of the root, whose paths are shown from
+        there: the patterns are the root's (gitignore: one with a `/` before its end is anchored
+        at the root), so `tests/fixtures/**` reads `fixtures/**` in `tests/`, and a pattern
+        anchored in another directory no longer applies."""
+        here = os.path.relpath(os.getcwd(), os.path.abspath(self.root)).replace(os.sep, "/")
+        if self.root in (".", "") or here == "." or here.startswith("../"):
+            return self.exclude
+        out = []
+        for pattern in self.exclude:
+            neg, body = ("!", pattern[1:]) if pattern.startswith("!") else ("", pattern)
+            if "/" not in body.rstrip("/") or body.lstrip("/").startswith("**/"):
+                out.append(pattern)  # not anchored: matches at any depth, here too
+                name = body.rstrip("/").rsplit("/", 1)[-1]
+                if not neg and any(fnmatch.fnmatchcase(d, name) for d in here.split("/")):
+                    out.append("**")  # it names a directory holding `here`
+                continue
+            below = _below(body.strip("/").split("/"), here.split("/"), body.endswith("/"))
+            if below is not None:
+                out.append(neg + below)
+        return tuple(out)
+
     def with_cli(self, **overrides: Any) -> Config:
         """A copy with the command line's explicit values on top."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
 _KEYS = {"exclude", "baseline", "enable", "disable", "max_file_size", "env_file", "secure_string"}
+
+
+def _below(pattern: list[str], here: list[str], is_dir: bool) -> str | None:
+    """The part of a root-anchored pattern (split on `/`) that applies below `here`, anchored
+    there; None when it cannot match below `here`."""
+    for i, name in enumerate(here):
+        if i == len(pattern):
+            return "**"  # it names a directory holding `here`: everything here is excluded
+        if pattern[i] == "**":
+            return "/".join(pattern[i:])  # `**/b`, or `**`: any depth below here
+        if not fnmatch.fnmatchcase(name, pattern[i]):
+            return None
+    rest = pattern[len(here):]
+    return "/" + "/".join(rest) + ("/" if is_dir else "") if rest else "**"
 
 
 def _strings(where: str, key: str, value: object) -> tuple[str, ...]:

@@ -47,3 +47,28 @@ def test_scan_with_a_huge_max_file_size_exits_2_without_a_traceback(
     err = capsys.readouterr().err
     assert err.startswith("keylint: error: ") and "pyproject.toml: " in err
     assert err.count("\n") == 1
+
+
+def test_a_scan_in_a_subdirectory_applies_the_root_config_and_its_excludes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.baseline.helpers import line
+
+    (tmp_path / ".git").mkdir()  # the repository root, as git finds it
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.keylint]\nexclude = ["app/fixtures/**", "vendor/"]\n')
+    for name in ("app/fixtures/sample.py", "app/vendor/lib.py", "app/real.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(line("openai-project-key", len(name)))
+
+    def scan(cwd: Path) -> list[str]:
+        out = subprocess.run([sys.executable, "-m", "keylint", "scan", "--format", "json"],
+                             cwd=cwd, capture_output=True, text=True, check=False).stdout
+        import json
+
+        return [r["path"] for r in json.loads(out)["results"]]
+
+    assert scan(tmp_path) == ["app/real.py"]
+    assert scan(tmp_path / "app") == ["real.py"]
+    assert scan(tmp_path / "app" / "fixtures") == []
