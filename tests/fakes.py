@@ -12,6 +12,8 @@ import string
 import zlib
 
 from keylint.rules.checks import base62, bech32_create_checksum, shannon
+from tests.fakes_infra import BUILDERS as _INFRA_BUILDERS
+from tests.fakes_infra import CONTEXT_VARS as _INFRA_CONTEXT_VARS
 
 B62 = string.ascii_letters + string.digits
 B64URL = B62 + "_-"
@@ -188,6 +190,7 @@ _BUILDERS = {
     "twilio-auth-token": lambda r: _hex(r, 32),
     "mistral-api-key": lambda r: _mixed(r, 32),
     "twilio-api-key-secret": lambda r: _mixed(r, 32),
+    **_INFRA_BUILDERS,
 }
 
 # The variable a line assigns for each rule: its context where the rule needs one.
@@ -208,6 +211,7 @@ _CONTEXT_VAR = {
     "mistral-api-key": "MISTRAL_API_KEY",
     "twilio-api-key-secret": "TWILIO_API_SECRET",
     "password-assignment": "DB_PASSWORD",
+    **_INFRA_CONTEXT_VARS,
 }
 
 RULE_IDS = tuple(_BUILDERS)

@@ -16,6 +16,8 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 
+from keylint.rules.checks_extra import EXTRA_CHECKS
+
 _B62_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -342,4 +344,5 @@ CHECKS: dict[str, Callable[[str], bool]] = {
     "password_value": password_value,
     "url_password": url_password,
     "pem_block": pem_block,
+    **EXTRA_CHECKS,
 }

@@ -52,6 +52,10 @@ PROVIDERS: tuple[Provider, ...] = in_category(
     Provider("nvidia", "NVIDIA", "NVIDIA_API_KEY", "https://org.ngc.nvidia.com/setup/api-keys"),
     Provider("wandb", "Weights & Biases", "WANDB_API_KEY", "https://wandb.ai/authorize",
              ("wandb",)),
+    Provider("langfuse", "Langfuse", "LANGFUSE_SECRET_KEY",
+             "Langfuse > project Settings > API Keys (delete the key pair)"),
+    Provider("privateai", "Private AI", "PRIVATEAI_API_KEY", "https://portal.private-ai.com",
+             ("privateai", "private_ai", "private-ai")),
 )
 
 _r = rule_maker(PROVIDERS)
@@ -64,6 +68,11 @@ RULES: tuple[Rule, ...] = (
     _r("openai-admin-key", "openai", "OpenAI Admin Key",
        rf"sk-admin-[{B64URL}]{{58}}T3BlbkFJ[{B64URL}]{{58}}", keywords=("sk-admin-",),
        env_var="OPENAI_ADMIN_KEY"),
+    # 2024 project keys: 20 + marker + 20 characters. The first pass looks for the same trigger
+    # as openai-project-key (a different one at the same place would hide this rule).
+    _r("openai-project-key-2024", "openai", "OpenAI Project Key",
+       rf"sk-proj-[{B62}]{{20}}T3BlbkFJ[{B62}]{{20}}", keywords=("sk-proj-",),
+       scan_pattern=rf"sk-proj-[{B64URL}]{{6}}"),
     _r("openai-legacy-user-key", "openai", "OpenAI API Key",
        rf"sk-[{B62}]{{20}}(?:T3BlbkFJ|9wZW5BS|PcGVuQU)[{B62}]{{20}}", keywords=("sk-",)),
     _r("anthropic-api-key", "anthropic", "Anthropic API Key",
@@ -96,6 +105,12 @@ RULES: tuple[Rule, ...] = (
        keywords=("fw_",), min_entropy=3.7, validator="mixed_alnum"),
     _r("langsmith-api-key", "langsmith", "LangSmith API Key",
        r"lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}", keywords=("lsv2_",)),
+    _r("langsmith-legacy-key", "langsmith", "LangSmith API Key", r"ls__[a-f0-9]{32}",
+       keywords=("ls__",), min_entropy=3.2),
+    # `sk-lf-` is the secret half of a key pair; the public `pk-lf-` half is not a finding.
+    _r("langfuse-secret-key", "langfuse", "Langfuse Secret Key",
+       r"sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", keywords=("sk-lf-",),
+       min_entropy=3.0),
     _r("pinecone-api-key", "pinecone", "Pinecone API Key", rf"pcsk_[{B62}]{{5,6}}_[{B62}]{{63}}",
        keywords=("pcsk_",)),
     _r("elevenlabs-api-key", "elevenlabs", "ElevenLabs API Key", r"sk_[a-f0-9]{48}",
@@ -136,4 +151,6 @@ BARE: tuple[Rule, ...] = (
        min_entropy=3.2),
     _r("mistral-api-key", "mistral", "Mistral AI API Key", rf"[{B62}]{{32}}", context=True,
        min_entropy=4.0, validator="mixed_alnum"),
+    _r("privateai-api-key", "privateai", "Private AI API Key", r"[a-z0-9]{32}", context=True,
+       min_entropy=3.6),
 )

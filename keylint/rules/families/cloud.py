@@ -1,4 +1,4 @@
-"""Cloud and infrastructure: cloud providers, hosting and data platforms.
+"""Cloud and infrastructure: cloud providers, hosting, data platforms and identity services.
 
 `PROVIDERS` and `RULES` (prefixed shapes) and `BARE` (shapes that need the provider named nearby)
 are assembled by keylint/rules/table.py. Rule ids and secret types are written into baselines:
@@ -7,8 +7,13 @@ never rename them.
 
 from __future__ import annotations
 
-from keylint.rules.build import ALNUM, B64URL, in_category, rule_maker
+from keylint.rules.build import ALNUM, B62, B64URL, in_category, rule_maker
 from keylint.rules.model import Provider, Rule
+
+B64 = "A-Za-z0-9+/"
+_B64_CHARS = ALNUM + b"+/"
+_B64_EDGE = ALNUM + b"_-+/"  # a base64 key does not touch more base64 on either side
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 PROVIDERS: tuple[Provider, ...] = in_category(
     "Cloud and infrastructure",
@@ -20,6 +25,42 @@ PROVIDERS: tuple[Provider, ...] = in_category(
              "https://cloud.digitalocean.com/account/api/tokens"),
     Provider("databricks", "Databricks", "DATABRICKS_TOKEN",
              "Workspace > User Settings > Developer > Access tokens"),
+    Provider("azure", "Microsoft Azure", "AZURE_CLIENT_SECRET",
+             "Azure portal > the resource > Access keys / Keys (regenerate); Entra ID > App "
+             "registrations > Certificates & secrets (delete the secret)",
+             ("search.windows.net", "azure_search", "azure_ai_search", "azuresearch",
+              "AZURE_COGNITIVE_SEARCH")),
+    Provider("alibaba", "Alibaba Cloud", "ALIBABA_CLOUD_ACCESS_KEY_ID",
+             "RAM console > Users > AccessKey (disable, then delete)",
+             ("alibaba", "aliyun", "LTAI", "access_key_secret", "accessKeySecret")),
+    Provider("cloudflare", "Cloudflare", "CLOUDFLARE_API_TOKEN",
+             "https://dash.cloudflare.com/profile/api-tokens (roll or delete the token)",
+             ("cloudflare", "CF_API_KEY", "CF_API_TOKEN", "X-Auth-Key")),
+    Provider("clickhouse", "ClickHouse Cloud", "CLICKHOUSE_KEY_SECRET",
+             "ClickHouse Cloud console > Organization > API Keys (delete)"),
+    Provider("confluent", "Confluent Cloud", "CONFLUENT_CLOUD_API_SECRET",
+             "https://confluent.cloud/settings/api-keys (delete the key)", ("confluent",)),
+    Provider("defined", "Defined Networking", "DN_API_KEY",
+             "https://admin.defined.net (Settings > API keys: delete)"),
+    Provider("fastly", "Fastly", "FASTLY_API_TOKEN", "https://manage.fastly.com/account/personal/tokens",
+             ("fastly",)),
+    Provider("flyio", "Fly.io", "FLY_API_TOKEN",
+             "https://fly.io/user/personal_access_tokens (or `fly tokens revoke`)"),
+    Provider("heroku", "Heroku", "HEROKU_API_KEY",
+             "https://dashboard.heroku.com/account/applications (revoke; or heroku authorizations:revoke)",
+             ("heroku",)),
+    Provider("netlify", "Netlify", "NETLIFY_AUTH_TOKEN",
+             "https://app.netlify.com/user/applications#personal-access-tokens", ("netlify",)),
+    Provider("okta", "Okta", "OKTA_API_TOKEN", "Okta Admin Console > Security > API > Tokens (revoke)",
+             ("okta",)),
+    Provider("openshift", "Red Hat OpenShift", "OPENSHIFT_TOKEN",
+             "oc logout, or oc delete oauthaccesstoken <token name>"),
+    Provider("authress", "Authress", "AUTHRESS_ACCESS_KEY",
+             "Authress management portal > Service clients > delete the access key"),
+    Provider("kubernetes", "Kubernetes", "KUBEADM_TOKEN", "kubeadm token delete <token id>",
+             ("kubeadm", "bootstrap-token", "bootstrap_token", "join-token")),
+    Provider("supabase", "Supabase", "SUPABASE_ACCESS_TOKEN",
+             "https://supabase.com/dashboard/account/tokens (revoke)"),
 )
 
 _r = rule_maker(PROVIDERS)
@@ -27,12 +68,93 @@ _r = rule_maker(PROVIDERS)
 RULES: tuple[Rule, ...] = (
     _r("google-api-key", "google", "Google API Key", rf"AIza[{B64URL}]{{35}}", keywords=("AIza",),
        min_entropy=3.5),
+    _r("google-oauth-client-secret", "google", "Google OAuth Client Secret",
+       rf"GOCSPX-[{B64URL}]{{28}}", keywords=("GOCSPX-",), env_var="GOOGLE_CLIENT_SECRET",
+       min_entropy=3.5),
+    _r("google-oauth-refresh-token", "google", "Google OAuth Refresh Token",
+       rf"1//0[{B64URL}]{{60,300}}", keywords=("1//0",), env_var="GOOGLE_REFRESH_TOKEN",
+       min_entropy=4.0),
+    _r("google-oauth-access-token", "google", "Google OAuth Access Token",
+       rf"ya29\.[{B64URL}]{{50,2000}}", keywords=("ya29.",), env_var="GOOGLE_ACCESS_TOKEN",
+       min_entropy=4.0),
     _r("aws-access-key-id", "aws", "AWS Access Key", r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}",
        keywords=("AKIA", "ASIA", "ABIA", "ACCA"), validator="not_documented_example"),
+    # Bedrock API keys: long-term ones are `ABSK` + base64 of `BedrockAPIKey-<id>-at-<account>:...`,
+    # short-term ones `bedrock-api-key-` + base64 of a presigned `bedrock.amazonaws.com/?Action=...`.
+    _r("aws-bedrock-api-key-long-lived", "aws", "AWS Bedrock API Key",
+       rf"ABSKQmVkcm9ja0FQSUtleS[{B64}]{{90,300}}={{0,2}}", keywords=("ABSKQmVkcm9ja0FQSUtleS",),
+       env_var="AWS_BEARER_TOKEN_BEDROCK", min_entropy=4.5, boundary=_B64_EDGE, right_boundary=b"="),
+    _r("aws-bedrock-api-key-short-lived", "aws", "AWS Bedrock API Key",
+       rf"bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[{B64}]{{100,6000}}={{0,2}}",
+       keywords=("bedrock-api-key-",), env_var="AWS_BEARER_TOKEN_BEDROCK", min_entropy=4.5,
+       boundary=_B64_EDGE, right_boundary=b"="),
     _r("digitalocean-token", "digitalocean", "DigitalOcean Token", r"do[opr]_v1_[a-f0-9]{64}",
        keywords=("dop_v1_", "doo_v1_", "dor_v1_")),
     _r("databricks-pat", "databricks", "Databricks Token", r"dapi[a-f0-9]{32}(?:-[0-9])?",
        keywords=("dapi",), min_entropy=3.0),
+    # Azure: account keys in connection strings (any age), and Microsoft's "identifiable" keys,
+    # which carry a fixed service signature at a fixed offset (microsoft/security-utilities).
+    _r("azure-storage-account-key", "azure", "Azure Storage Account Key",
+       rf"AccountKey=(?P<secret>[{B64}]{{86}}==)", keywords=("AccountKey=",),
+       env_var="AZURE_STORAGE_KEY", min_entropy=4.5, validator="not_emulator_key"),
+    _r("azure-shared-access-key", "azure", "Azure Shared Access Key",
+       rf"SharedAccessKey=(?P<secret>[{B64}]{{43}}=)", keywords=("SharedAccessKey=",),
+       env_var="AZURE_SHARED_ACCESS_KEY", min_entropy=4.0),
+    _r("azure-identifiable-account-key", "azure", "Azure Account Key",
+       rf"[{B64}]{{76}}(?:\+ASt|ACDb|APIM|\+ABa|\+AMC)[{B64}]{{5}}[AQgw]==",
+       keywords=("+ASt", "ACDb", "APIM", "+ABa", "+AMC"), env_var="AZURE_STORAGE_KEY",
+       scan_pattern=rf"(?:\+ASt|ACDb|APIM|\+ABa|\+AMC)[{B64}]{{5}}[AQgw]==",
+       extend_back=76, back_chars=_B64_CHARS, boundary=_B64_EDGE, right_boundary=b"=",
+       validator="not_emulator_key"),
+    _r("azure-identifiable-sas-key", "azure", "Azure Shared Access Key",
+       rf"[{B64}]{{33}}(?:\+ASb|\+AEh|\+ARm|AIoT|AzCa)[A-P][{B64}]{{5}}=",
+       keywords=("+ASb", "+AEh", "+ARm", "AIoT", "AzCa"), env_var="AZURE_SHARED_ACCESS_KEY",
+       scan_pattern=rf"(?:\+ASb|\+AEh|\+ARm|AIoT|AzCa)[A-P][{B64}]{{5}}=",
+       extend_back=33, back_chars=_B64_CHARS, boundary=_B64_EDGE, right_boundary=b"="),
+    _r("azure-function-key", "azure", "Azure Function Key",
+       rf"[{B64URL}]{{44}}AzFu[{B64URL}]{{5}}[AQgw]==", keywords=("AzFu",),
+       env_var="AZURE_FUNCTION_KEY", scan_pattern=rf"AzFu[{B64URL}]{{5}}[AQgw]==",
+       extend_back=44, back_chars=ALNUM + b"_-", boundary=_B64_EDGE, right_boundary=b"="),
+    _r("azure-search-key", "azure", "Azure AI Search Key", rf"[{B62}]{{42}}AzSe[A-D][{B62}]{{5}}",
+       keywords=("AzSe",), env_var="AZURE_SEARCH_API_KEY", scan_pattern=rf"AzSe[A-D][{B62}]{{5}}",
+       extend_back=42, back_chars=ALNUM, boundary=_B64_EDGE),
+    _r("azure-container-registry-key", "azure", "Azure Container Registry Key",
+       rf"[{B64}]{{42}}\+ACR[A-D][{B64}]{{5}}", keywords=("+ACR",), env_var="AZURE_ACR_PASSWORD",
+       scan_pattern=rf"\+ACR[A-D][{B64}]{{5}}", extend_back=42, back_chars=_B64_CHARS,
+       boundary=_B64_EDGE, right_boundary=b"="),
+    # Entra ID (Azure AD) client secrets: 3 characters, a version digit, `Q~`, then 34 more.
+    _r("azure-entra-client-secret", "azure", "Azure Entra Client Secret",
+       r"[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}", keywords=("Q~",),
+       scan_pattern=r"[0-9]Q~[A-Za-z0-9_~.-]{6}", extend_back=3, back_chars=ALNUM + b"_~.-",
+       boundary=ALNUM + b"_-~+/", min_entropy=3.5),
+    _r("alibaba-access-key-id", "alibaba", "Alibaba Cloud Access Key ID", rf"LTAI[{B62}]{{12,20}}",
+       keywords=("LTAI",), min_entropy=3.3, validator="mixed_alnum"),
+    _r("cloudflare-origin-ca-key", "cloudflare", "Cloudflare Origin CA Key",
+       r"v1\.0-[a-f0-9]{24}-[a-f0-9]{146}", keywords=("v1.0-",),
+       env_var="CLOUDFLARE_API_USER_SERVICE_KEY", min_entropy=3.3),
+    _r("clickhouse-cloud-api-secret", "clickhouse", "ClickHouse Cloud API Secret",
+       rf"4b1d[{B62}]{{38}}", keywords=("4b1d",), min_entropy=4.0, validator="mixed_alnum"),
+    _r("defined-networking-api-token", "defined", "Defined Networking API Token",
+       r"dnkey-[a-z0-9=_-]{26}-[a-z0-9=_-]{52}", keywords=("dnkey-",), min_entropy=3.5),
+    _r("flyio-oauth-token", "flyio", "Fly.io Token", rf"fo1_[{B64URL}]{{43}}", keywords=("fo1_",),
+       min_entropy=3.8),
+    _r("flyio-macaroon-token", "flyio", "Fly.io Token", rf"fm(?:1[ar]|2)_[{B64}]{{100,6000}}={{0,3}}",
+       keywords=("fm1a_", "fm1r_", "fm2_"), min_entropy=4.5, boundary=_B64_EDGE,
+       right_boundary=b"="),
+    _r("heroku-api-key-v2", "heroku", "Heroku API Key", rf"HRKU-AA[{B64URL}]{{58}}",
+       keywords=("HRKU-",), min_entropy=4.0),
+    _r("netlify-access-token", "netlify", "Netlify Access Token", rf"nfp_[{B62}]{{36,44}}",
+       keywords=("nfp_",), min_entropy=4.0, validator="mixed_alnum"),
+    _r("openshift-user-token", "openshift", "OpenShift User Token", rf"sha256~[{B64URL}]{{43}}",
+       keywords=("sha256~",), min_entropy=4.0),
+    # `<prefix>_<id>.<key id>.acc_<account>.<secret>`; the first pass looks for `.acc_`.
+    _r("authress-access-key", "authress", "Authress Service Client Access Key",
+       r"(?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\.[A-Za-z0-9]{4,6}\.acc[_-][a-z0-9-]{10,32}"
+       r"\.[A-Za-z0-9+/_=-]{30,120}",
+       keywords=(".acc_", ".acc-"), scan_pattern=r"\.[A-Za-z0-9]{4,6}\.acc[_-][a-z0-9-]{6}",
+       extend_back=40, back_chars=ALNUM + b"_.", min_entropy=4.0),
+    _r("supabase-access-token", "supabase", "Supabase Access Token", r"sbp_[a-f0-9]{40}",
+       keywords=("sbp_",), min_entropy=3.3),
 )
 
 # Bare shapes: only with the provider named nearby (same line or up to two lines above).
@@ -40,4 +162,25 @@ BARE: tuple[Rule, ...] = (
     _r("aws-secret-access-key", "aws", "AWS Secret Access Key", r"[A-Za-z0-9/+]{40}",
        env_var="AWS_SECRET_ACCESS_KEY", context=True, min_entropy=4.0,
        boundary=ALNUM + b"_-/+", right_boundary=b"=", validator="aws_secret"),
+    _r("azure-search-admin-key-legacy", "azure", "Azure AI Search Key", r"[0-9A-F]{32}",
+       env_var="AZURE_SEARCH_API_KEY", context=True, min_entropy=3.2),
+    _r("alibaba-access-key-secret", "alibaba", "Alibaba Cloud Access Key Secret", rf"[{B62}]{{30}}",
+       env_var="ALIBABA_CLOUD_ACCESS_KEY_SECRET", context=True, min_entropy=4.0,
+       validator="mixed_alnum"),
+    _r("cloudflare-api-token", "cloudflare", "Cloudflare API Token", rf"[{B64URL}]{{40}}",
+       context=True, min_entropy=4.2, validator="mixed_alnum"),
+    _r("cloudflare-global-api-key", "cloudflare", "Cloudflare Global API Key", r"[a-f0-9]{37}",
+       env_var="CLOUDFLARE_API_KEY", context=True, min_entropy=3.3),
+    _r("confluent-api-secret", "confluent", "Confluent Cloud API Secret", rf"[{B64}]{{64}}",
+       context=True, min_entropy=4.5, validator="mixed_alnum", boundary=_B64_EDGE,
+       right_boundary=b"="),
+    _r("fastly-api-token", "fastly", "Fastly API Token", rf"[{B64URL}]{{32}}", context=True,
+       min_entropy=4.0, validator="mixed_alnum"),
+    _r("heroku-api-key", "heroku", "Heroku API Key", _UUID, context=True, min_entropy=3.0),
+    _r("netlify-access-token-legacy", "netlify", "Netlify Access Token", rf"[{B64URL}]{{43}}",
+       context=True, min_entropy=4.2, validator="mixed_alnum"),
+    _r("okta-api-token", "okta", "Okta API Token", rf"00[{B64URL}]{{40}}", context=True,
+       min_entropy=4.0, validator="mixed_alnum"),
+    _r("kubernetes-bootstrap-token", "kubernetes", "Kubernetes Bootstrap Token",
+       r"[a-z0-9]{6}\.[a-z0-9]{16}", context=True, min_entropy=3.5),
 )

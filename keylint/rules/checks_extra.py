@@ -1,0 +1,27 @@
+"""Structural checks for the infrastructure families (looked up through `checks.CHECKS`).
+
+Kept apart from checks.py so the family modules that need them stay independent of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+# SHA-256 of the keys Microsoft publishes for its local emulators (Azurite / the Storage
+# Emulator's `devstoreaccount1`, the Cosmos DB emulator): in thousands of test setups, never secret.
+_EMULATOR_KEYS = frozenset({
+    "0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059",
+    "aa6547439583c3a275d4542a0df6c1ad6a863971be9f2a2220f027cc02aef615",
+})
+
+
+def not_emulator_key(secret: str) -> bool:
+    """An Azure account key that is not one of the published emulator keys."""
+    digest = hashlib.sha256(secret.encode(), usedforsecurity=False).hexdigest()
+    return digest not in _EMULATOR_KEYS
+
+
+EXTRA_CHECKS: dict[str, Callable[[str], bool]] = {
+    "not_emulator_key": not_emulator_key,
+}
