@@ -15,10 +15,12 @@ UNKNOWN_VERSION = "0+unknown"  # a source tree on sys.path that was never instal
 def _installed_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
-    try:
-        return version("keylint")
-    except PackageNotFoundError:
-        return UNKNOWN_VERSION
+    for distribution in ("keylint", "keylint-runtime"):  # the tool, or the runtime alone
+        try:
+            return version(distribution)
+        except PackageNotFoundError:
+            continue
+    return UNKNOWN_VERSION
 
 
 def __getattr__(name: str) -> str:
