@@ -17,7 +17,15 @@ import pytest
 import yaml
 
 from tests.fakes import fake_key
-from tests.release.helpers import ROOT, copy_package, git, git_env, version
+from tests.release.helpers import (
+    ROOT,
+    copy_package,
+    git,
+    git_env,
+    run_dir,
+    shared_pip_cache,
+    version,
+)
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 RULE = "openai-project-key"
@@ -77,7 +85,7 @@ def step(step_id: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env = git_env(tmp_path_factory.mktemp("home"))
-    env["PIP_CACHE_DIR"] = str(tmp_path_factory.mktemp("pip-cache"))
+    env["PIP_CACHE_DIR"] = shared_pip_cache(tmp_path_factory.getbasetemp())
     return env
 
 
@@ -86,8 +94,7 @@ def runner(tmp_path_factory: pytest.TempPathFactory, home: dict[str, str]) -> Ru
     """The action checked out at a release, and its install step run once per test run: pytest
     -n workers share one install (a lock, then the first worker's outputs), as the install is
     most of this module's time."""
-    base = tmp_path_factory.getbasetemp()  # pytest-N/, or pytest-N/popen-gwK/ under -n
-    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "keylint-action"
+    shared = run_dir(tmp_path_factory.getbasetemp()) / "keylint-action"
     shared.mkdir(exist_ok=True)
     with open(shared / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

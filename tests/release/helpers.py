@@ -52,3 +52,16 @@ def git(cwd: Path, env: dict[str, str], *args: str) -> str:
     done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True,
                           check=True)
     return done.stdout.strip()
+
+
+def run_dir(base: Path) -> Path:
+    """The directory of this test run that pytest -n workers share (`base`: getbasetemp())."""
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def shared_pip_cache(base: Path) -> str:
+    """One pip cache for this run's installs of keylint (the Action's, the tagged hook's):
+    the second downloads nothing. Never the user's cache."""
+    cache = run_dir(base) / "keylint-pip-cache"
+    cache.mkdir(exist_ok=True)
+    return str(cache)

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from tests.fakes import fake_key
-from tests.release.helpers import ROOT, copy_package, git, git_env, version
+from tests.release.helpers import ROOT, copy_package, git, git_env, shared_pip_cache, version
 
 RULE = "openai-project-key"
 
@@ -30,11 +30,12 @@ def readme_pre_commit_ci_config() -> dict[str, object]:
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def env(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env = git_env(tmp_path / "home")
     (tmp_path / "home").mkdir()
     env.update(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), PRE_COMMIT_COLOR="never",
-               PIP_CACHE_DIR=str(tmp_path / "pip-cache"), PIP_DISABLE_PIP_VERSION_CHECK="1")
+               PIP_CACHE_DIR=shared_pip_cache(tmp_path_factory.getbasetemp()),
+               PIP_DISABLE_PIP_VERSION_CHECK="1")
     return env
 
 
