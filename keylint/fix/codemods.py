@@ -16,7 +16,6 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-import sys
 import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -27,6 +26,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from keylint.fix import dotenv
+from keylint.fix.imports import insert_import
 from keylint.fix.model import Change, Skip, SourceContext, SourceFix
 from keylint.fix.naming import NamePicker, clear_name, is_env_name
 from keylint.rules import RULES_BY_ID
@@ -49,7 +49,6 @@ _URL_RULE = "connection-string"
 _PASSWORD_ALONE = RULES_BY_ID["password-assignment"].env_var  # the password rule's own variable
 # Modules frameworks load by name (Flask's from_object, Django settings, dir()/getattr loaders).
 _CONFIG_STEM = re.compile(r"(?i)conf|settings|constants|secrets|env")
-_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"os", "sys"}
 
 
 # ------------------------------------------------------------------------------ module facts
@@ -1210,10 +1209,10 @@ class _Fixer:
 
     def _add_imports(self, module: cst.Module) -> cst.Module:
         if self.used_env and self.add_os:
-            module = _insert_import(module, self.add_os, stdlib=True)
+            module = insert_import(module, self.add_os, self.ctx.import_style)
         if self.used_secure and self.add_secure:
-            module = _insert_import(module, "from keylint.runtime import SecureString",
-                                    stdlib=False)
+            module = insert_import(module, "from keylint.runtime import SecureString",
+                                   self.ctx.import_style)
         return module
 
     def _finish(self, module: cst.Module) -> SourceFix:
@@ -1255,75 +1254,6 @@ def _spans(module: cst.Module) -> tuple[list[int], list[str]]:
         codes.append(code)
         line += _line_count(code)
     return starts, codes
-
-
-# ------------------------------------------------------------------------------ imports
-def _import_line(stmt: cst.BaseStatement) -> tuple[str, bool] | None:
-    """(top module, is `import x` form) for an import-only line; None for anything else."""
-    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
-        return None
-    small = stmt.body[0]
-    if isinstance(small, cst.Import):
-        name = small.names[0].name
-        while isinstance(name, cst.Attribute):
-            name = name.value  # type: ignore[assignment]
-        return (name.value if isinstance(name, cst.Name) else "", True)
-    if isinstance(small, cst.ImportFrom):
-        if small.relative or small.module is None:
-            return ("", False)
-        mod = small.module
-        while isinstance(mod, cst.Attribute):
-            mod = mod.value  # type: ignore[assignment]
-        return (mod.value if isinstance(mod, cst.Name) else "", False)
-    return None
-
-
-def _is_docstring(stmt: cst.BaseStatement) -> bool:
-    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
-            and isinstance(stmt.body[0], cst.Expr)
-            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
-
-
-def _insert_import(module: cst.Module, code: str, *, stdlib: bool) -> cst.Module:
-    """Add one import line where isort would put it, after the docstring and `__future__`.
-
-    `import os` goes into the standard-library section of the leading import block, in
-    alphabetical order among its `import x` lines (a new first section when there is none);
-    a third-party import goes after the block, as its own section.
-    """
-    body = list(module.body)
-    start = 1 if body and _is_docstring(body[0]) else 0
-    while start < len(body) and (_import_line(body[start]) or ("", False))[0] == "__future__":
-        start += 1
-    end = start
-    while end < len(body) and _import_line(body[end]) is not None:
-        end += 1
-    new = cst.parse_statement(code + "\n")
-    assert isinstance(new, cst.SimpleStatementLine)
-    infos = {i: _import_line(body[i]) or ("", False) for i in range(start, end)}
-    std = [i for i in infos if infos[i][0] in _STDLIB]
-    blank = (cst.EmptyLine(),)
-    if stdlib and std:
-        plain = [i for i in std if infos[i][1]]
-        after = [i for i in plain if infos[i][0].lower() > "os"]
-        at = after[0] if after else (plain[-1] + 1 if plain else std[0])
-        if at == std[0]:  # the new first line of the section keeps the comments above it
-            new = new.with_changes(leading_lines=body[at].leading_lines)
-            body[at] = body[at].with_changes(leading_lines=())
-    elif infos and stdlib:  # no standard-library section yet: a new one, first
-        at = start
-        new = new.with_changes(leading_lines=body[at].leading_lines)
-        body[at] = body[at].with_changes(leading_lines=blank)
-    else:
-        at = end if infos else start
-        if at > 0:
-            new = new.with_changes(leading_lines=blank)
-        if at < len(body):  # a blank line between the imports and the code
-            lead = body[at].leading_lines
-            if not lead or lead[0].comment is not None:
-                body[at] = body[at].with_changes(leading_lines=(*blank, *lead))
-    body.insert(at, new)
-    return module.with_changes(body=body)
 
 
 # ------------------------------------------------------------------------------ entry point

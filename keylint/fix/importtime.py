@@ -65,14 +65,19 @@ def module_names(rel: str) -> list[str]:
     return [".".join(parts[i:]) for i in range(len(parts)) if parts[i:]]
 
 
-def _imports(text: str, module: str) -> bool:
-    parent, _, last = module.rpartition(".")
-    m = re.escape(module)
-    pattern = rf"^[ \t]*(?:import[ \t]+[^\n#]*\b{m}\b|from[ \t]+{m}[ \t]+import\b"
-    if parent:
-        pattern += rf"|from[ \t]+{re.escape(parent)}[ \t]+import[ \t(]+[^)#]*\b{re.escape(last)}\b"
-    pattern += rf")|import_module\(\s*['\"]{m}['\"]"
-    return re.search(pattern, text, re.M) is not None
+def _importer(modules: Iterable[str]) -> re.Pattern[str]:
+    """One pattern matching a file that imports any of `modules`: `import m`, `from m import`,
+    `from parent import last`, `import_module("m")`."""
+    alternatives = []
+    for module in sorted(modules):
+        parent, _, last = module.rpartition(".")
+        m = re.escape(module)
+        alternatives += [rf"^[ \t]*import[ \t]+[^\n#]*\b{m}\b", rf"^[ \t]*from[ \t]+{m}[ \t]+import\b",
+                         rf"import_module\(\s*['\"]{m}['\"]"]
+        if parent:
+            alternatives.append(rf"^[ \t]*from[ \t]+{re.escape(parent)}[ \t]+import[ \t(]+"
+                                rf"[^)#]*\b{re.escape(last)}\b")
+    return re.compile("|".join(alternatives), re.M)
 
 
 def importing_tests(project: Project, path: str, limit: int = 20) -> list[str]:
@@ -84,15 +89,21 @@ def importing_tests(project: Project, path: str, limit: int = 20) -> list[str]:
     texts = {f: _read(Path(root, f)) for f in files}
     reached = {rel}
     names = set(module_names(rel))
+    tests: set[str] = set()
+    fresh = set(names)
     for _ in range(limit):  # modules importing modules that import it, a bounded closure
-        new = {f for f in files if f not in reached and not is_test_path(f)
-               and any(_imports(texts[f], n) for n in names)}
+        importer = _importer(fresh)  # each file is searched once per round, for the new names
+        found = {f for f in files if f not in reached and importer.search(texts[f])}
+        tests |= {f for f in found if is_test_path(f)}
+        new = {f for f in found if not is_test_path(f)}
         if not new:
             break
         reached |= new
-        names |= {n for f in new for n in module_names(f)}
-    return sorted(f for f in files if is_test_path(f) and f != rel
-                  and any(_imports(texts[f], n) for n in names))
+        fresh = {n for f in new for n in module_names(f)} - names
+        names |= fresh
+        if not fresh:
+            break
+    return sorted(tests)
 
 
 def _read(path: Path) -> str:

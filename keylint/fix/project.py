@@ -78,6 +78,7 @@ class ImportStyle:
     force_sort_within_sections: bool = False
     from_first: bool = False
     case_sensitive: bool = False
+    lines_after_imports: int = -1  # -1: two before a def or class, else one
     first_party_roots: tuple[str, ...] = ()  # directories whose top-level modules are first-party
     source: str = ""  # where the settings came from ("" defaults)
 
@@ -101,6 +102,7 @@ class ImportStyle:
 
 
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"os", "sys"}
+_UNKNOWN = object()
 
 
 @dataclass
@@ -109,10 +111,21 @@ class Project:
 
     root: str
     dependencies: dict[str, str] = field(default_factory=dict)  # name -> file declaring it
-    loader: tuple[str, str] | None = None  # (loader, where it was found)
     style: ImportStyle = field(default_factory=ImportStyle)
     name: str = ""  # the project's own distribution name
     _files: list[str] | None = field(default=None, repr=False)
+    _loader: object = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._loader = _UNKNOWN
+
+    @property
+    def loader(self) -> tuple[str, str] | None:
+        """(the env-file loader the project uses, where it was found); None when none is."""
+        if self._loader is _UNKNOWN:
+            self._loader = _loader_in(self.dependencies) or _loader_in_sources(self.root,
+                                                                               self.files())
+        return self._loader  # type: ignore[return-value]
 
     def files(self) -> list[str]:
         """The project's Python files, relative to the root (read once)."""
@@ -158,10 +171,7 @@ def load(root: str) -> Project:
     _pipfile_deps(root, deps)
     _requirements_deps(root, deps)
     _setup_deps(root, deps)
-    project = Project(root=root, dependencies=deps, name=name,
-                      style=_style(root, pyproject))
-    project.loader = _loader_in(deps) or _loader_in_sources(root)
-    return project
+    return Project(root=root, dependencies=deps, name=name, style=_style(root, pyproject))
 
 
 def _toml(path: str) -> dict[str, Any]:
@@ -262,12 +272,12 @@ def _loader_in(deps: dict[str, str]) -> tuple[str, str] | None:
     return None
 
 
-def _loader_in_sources(root: str) -> tuple[str, str] | None:
+def _loader_in_sources(root: str, files: list[str]) -> tuple[str, str] | None:
     """A loader imported by the project's Python files (git ls-files; a bounded walk outside
     git): `import dotenv`, `from pydantic_settings import ...`, `import environ`, ..."""
     mods = "|".join(_LOADER_MODULES)
     pattern = re.compile(rf"^[ \t]*(?:from[ \t]+({mods})[ \t.]|import[ \t]+({mods})\b)", re.M)
-    for path in python_files(root):
+    for path in files:
         if is_test_path(path):
             continue  # tests loading an env file do not load it for the program
         try:
@@ -337,6 +347,13 @@ def _flag(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "1", "yes"))
 
 
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value) if value is not None and not isinstance(value, bool) else default
+    except (TypeError, ValueError):
+        return default
+
+
 def _ruff_style(root: str, ruff: dict[str, Any], source: str) -> ImportStyle:
     lint = ruff.get("lint", {}) if isinstance(ruff.get("lint"), dict) else {}
     opts = lint.get("isort") or ruff.get("isort") or {}
@@ -350,6 +367,7 @@ def _ruff_style(root: str, ruff: dict[str, Any], source: str) -> ImportStyle:
         force_sort_within_sections=_flag(opts.get("force-sort-within-sections")),
         from_first=_flag(opts.get("from-first")),
         case_sensitive=_flag(opts.get("case-sensitive")),
+        lines_after_imports=_int(opts.get("lines-after-imports"), -1),
         first_party_roots=roots, source=source)
 
 
@@ -369,6 +387,7 @@ def _isort_style(root: str, opts: dict[str, Any], source: str) -> ImportStyle:
         force_sort_within_sections=_flag(merged.get("force_sort_within_sections")),
         from_first=_flag(merged.get("from_first")),
         case_sensitive=_flag(merged.get("case_sensitive")),
+        lines_after_imports=_int(merged.get("lines_after_imports"), -1),
         first_party_roots=roots, source=source)
 
 

@@ -45,11 +45,11 @@ FIX_CASES = (
         id="dict key names the variable"),
     pytest.param(
         'def make_client(key="<openai>"):\n    return key\n',
-        'import os\n\ndef make_client(key=os.environ["OPENAI_API_KEY"]):\n    return key\n',
+        'import os\n\n\ndef make_client(key=os.environ["OPENAI_API_KEY"]):\n    return key\n',
         id="default argument"),
     pytest.param(
         'class Settings:\n    OPENAI_API_KEY = "<openai>"\n',
-        'import os\n\nclass Settings:\n    OPENAI_API_KEY = os.environ["OPENAI_API_KEY"]\n',
+        'import os\n\n\nclass Settings:\n    OPENAI_API_KEY = os.environ["OPENAI_API_KEY"]\n',
         id="class attribute"),
     pytest.param(
         '"""Settings."""\nfrom dataclasses import dataclass\n\n\n@dataclass\nclass Settings:\n'
@@ -470,7 +470,7 @@ IMPORT_CASES = (
         id="import os as _os is reused"),
     pytest.param(
         "def f(os):\n    return '<openai>'\n",
-        "import os as _os\n\ndef f(os):\n    return _os.environ['OPENAI_API_KEY']\n",
+        "import os as _os\n\n\ndef f(os):\n    return _os.environ['OPENAI_API_KEY']\n",
         id="os shadowed by a parameter: an alias"),
     pytest.param(
         "_os = 1\nos = None\nK = '<openai>'\n",
