@@ -82,9 +82,13 @@ def _member_key(name: str, style: ImportStyle) -> tuple[object, ...]:
     return (kind, name if style.case_sensitive else name.lower(), name)
 
 
-def _split_leading(lines: Sequence[cst.EmptyLine]) -> tuple[list[cst.EmptyLine],
-                                                            list[cst.EmptyLine]]:
-    """(the blank lines before the first comment, the rest): comments stay with their line."""
+def _split_leading(lines: Sequence[cst.EmptyLine], first: bool = False) -> tuple[
+        list[cst.EmptyLine], list[cst.EmptyLine]]:
+    """(what goes above the new line, what stays above the old one): inside the block, comments
+    stay with their import; above the block's first import they are the block's header (a
+    licence, a pylint pragma), which isort keeps at the top, so the new first line takes them."""
+    if first:
+        return list(lines), []
     n = 0
     while n < len(lines) and lines[n].comment is None:
         n += 1
@@ -97,6 +101,24 @@ _Stmt = cst.SimpleStatementLine | cst.BaseCompoundStatement
 
 def _starts_definition(stmt: _Stmt) -> bool:
     return isinstance(stmt, (cst.FunctionDef, cst.ClassDef))
+
+
+def _after_block(stmt: _Stmt, existed: bool, style: ImportStyle) -> _Stmt:
+    """The first statement after the import block, with the blank lines isort puts there.
+
+    Two before a `def` or `class` (or the comment directly above one), one otherwise, or the
+    project's lines-after-imports. After a block that existed, what was there is kept unless
+    code followed the imports directly: that spacing was the linter's business already.
+    """
+    lead = list(stmt.leading_lines)
+    if existed and lead:
+        return stmt
+    _, rest = _split_leading(lead)
+    count = style.lines_after_imports
+    if count < 0:
+        attached = not rest or rest[-1].comment is not None  # no blank line below the comment
+        count = 2 if attached and _starts_definition(stmt) else 1
+    return stmt.with_changes(leading_lines=[_BLANK] * count + rest)
 
 
 def insert_import(module: cst.Module, code: str, style: ImportStyle | None = None) -> cst.Module:
@@ -125,14 +147,14 @@ def insert_import(module: cst.Module, code: str, style: ImportStyle | None = Non
         after = [i for i in same if _key(lines[i - start], style) > _key(info, style)]
         at = after[0] if after else same[-1] + 1
         if at == same[0]:  # the new first line of its section takes the blank lines above
-            blanks, rest = _split_leading(body[at].leading_lines)
+            blanks, rest = _split_leading(body[at].leading_lines, at == start)
             new = new.with_changes(leading_lines=blanks)
             body[at] = body[at].with_changes(leading_lines=rest)
     else:
         later = [start + i for i, ln in enumerate(lines) if ln.section > info.section]
         if later:  # a new section, before the first later one
             at = later[0]
-            blanks, rest = _split_leading(body[at].leading_lines)
+            blanks, rest = _split_leading(body[at].leading_lines, at == start)
             new = new.with_changes(leading_lines=blanks)
             body[at] = body[at].with_changes(leading_lines=[_BLANK, *rest])
         elif lines:  # a new section at the end of the block
@@ -141,12 +163,8 @@ def insert_import(module: cst.Module, code: str, style: ImportStyle | None = Non
         else:  # no import block yet: the first one, after the docstring's blank line
             at = start
             new = new.with_changes(leading_lines=[_BLANK] if at > 0 else [])
-    if at == end and at < len(body):  # the code after the block: isort's blank lines
-        _, rest = _split_leading(body[at].leading_lines)
-        count = style.lines_after_imports
-        if count < 0:
-            count = 2 if _starts_definition(body[at]) else 1
-        body[at] = body[at].with_changes(leading_lines=[_BLANK] * count + rest)
+    if at == end and at < len(body):
+        body[at] = _after_block(body[at], bool(lines), style)
     body.insert(at, new)
     return module.with_changes(body=body)
 

@@ -22,9 +22,12 @@ CASES = [
      '"""Service."""\n\nfrom __future__ import annotations\n\nimport json\nimport sys\n'
      "from pathlib import Path\n\nimport requests\n\nfrom app import db\n\n" + CALL,
      "import json\nimport os\nimport sys\nfrom pathlib import Path\n"),
-    ("a new stdlib section before third-party and first-party ones, comment kept", {},
-     '"""Service."""\n\n# HTTP client\nimport requests\n\nfrom app import db\n\n' + CALL,
-     '"""Service."""\n\nimport os\n\n# HTTP client\nimport requests\n'),
+    ("a new stdlib section before third-party and first-party ones", {},
+     '"""Service."""\n\n# pylint: disable=import-error\nimport requests\n\nfrom app import db\n\n'
+     + CALL, '"""Service."""\n\n# pylint: disable=import-error\nimport os\n\nimport requests\n'),
+    ("a comment block after the imports keeps its spacing", {},
+     "import json\n\nimport requests\n\n# Helpers\n\n\ndef fetch():\n    return json.dumps("
+     '"<openai>")\n', "import json\nimport os\n\nimport requests\n\n# Helpers\n"),
     ("no import yet: two blank lines before a def", {},
      'def fetch():\n    return "<openai>"\n', "import os\n\n\ndef fetch"),
     ("force-sort-within-sections", {
