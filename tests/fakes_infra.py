@@ -11,6 +11,7 @@ import itertools
 import json
 import random
 import string
+import zlib
 from collections.abc import Callable
 
 B62 = string.ascii_letters + string.digits
@@ -112,6 +113,11 @@ def _onepassword_sa(rng: random.Random) -> str:
     return "ops_" + _b64_of(json.dumps(facts).encode()).rstrip("=")
 
 
+def _cloudflare(rng: random.Random, prefix: str) -> str:
+    body = rand(rng, B62, 40)
+    return prefix + body + format(zlib.crc32(body.encode()), "08x")
+
+
 BUILDERS: dict[str, Callable[[random.Random], str]] = {
     # AI and ML platforms
     "openai-project-key-2024": lambda r: "sk-proj-" + rand(r, B62, 20) + _MARK + rand(r, B62, 20),
@@ -167,6 +173,18 @@ BUILDERS: dict[str, Callable[[random.Random], str]] = {
     "datadog-app-key": lambda r: rand(r, HEX, 40),
     "sumologic-access-key": lambda r: rand(r, B62, 64),
     "sentry-legacy-token": lambda r: rand(r, HEX, 64),
+    "cloudflare-scannable-token": lambda r: _cloudflare(r, "cfut_"),
+    "supabase-secret-key": lambda r: "sb_secret_" + rand(r, B64URL, 31),
+    "render-api-key": lambda r: "rnd_" + rand(r, B62, 28),
+    "vercel-token": lambda r: "vcp_" + rand(r, B62, 56),
+    "scaleway-secret-key": _uuid,
+    "hetzner-cloud-token": lambda r: rand(r, B62, 64),
+    "linode-token": lambda r: rand(r, HEX, 64),
+    "vultr-api-key": lambda r: rand(r, UPPER_ALNUM, 36),
+    "jina-api-key": lambda r: "jina_" + rand(r, HEX, 32) + rand(r, B62, 28),
+    "modal-token-secret": lambda r: "as-" + rand(r, B62, 22),
+    "circleci-token": lambda r: "CCIPAT_" + rand(r, B62, 22) + "_" + rand(r, HEX, 40),
+    "buildkite-api-token": lambda r: "bkua_" + rand(r, HEX, 40),
     # Developer tools and registries
     "github-installation-token-jwt": _ghs_jwt,
     "gitlab-routable-token": lambda r: "glrt-t1_" + rand(r, B64URL, 30) + ".01." + rand(r, LOWER_ALNUM, 9),
@@ -228,4 +246,9 @@ CONTEXT_VARS: dict[str, str] = {
     "travis-api-token": "TRAVIS_API_TOKEN",
     "drone-token": "DRONE_TOKEN",
     "codecov-token": "CODECOV_TOKEN",
+    "scaleway-secret-key": "SCW_SECRET_KEY",
+    "hetzner-cloud-token": "HCLOUD_TOKEN",
+    "linode-token": "LINODE_TOKEN",
+    "vultr-api-key": "VULTR_API_KEY",
+    "modal-token-secret": "MODAL_TOKEN_SECRET",
 }

@@ -6,6 +6,7 @@ Kept apart from checks.py so the family modules that need them stay independent 
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Callable
 
 # SHA-256 of the keys Microsoft publishes for its local emulators (Azurite / the Storage
@@ -22,6 +23,15 @@ def not_emulator_key(secret: str) -> bool:
     return digest not in _EMULATOR_KEYS
 
 
+def crc32_hex_suffix(secret: str) -> bool:
+    """`<prefix>_<body><8 hex>` (Cloudflare `cfut_`/`cfat_`): the hex is the CRC-32 of the body."""
+    body = secret.split("_", 1)[-1]
+    if len(body) <= 8:
+        return False
+    return format(zlib.crc32(body[:-8].encode()), "08x") == body[-8:]
+
+
 EXTRA_CHECKS: dict[str, Callable[[str], bool]] = {
     "not_emulator_key": not_emulator_key,
+    "crc32_hex_suffix": crc32_hex_suffix,
 }

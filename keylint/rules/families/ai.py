@@ -54,6 +54,9 @@ PROVIDERS: tuple[Provider, ...] = in_category(
              ("wandb",)),
     Provider("langfuse", "Langfuse", "LANGFUSE_SECRET_KEY",
              "Langfuse > project Settings > API Keys (delete the key pair)"),
+    Provider("jina", "Jina AI", "JINA_API_KEY", "https://jina.ai/api-dashboard (API key management)"),
+    Provider("modal", "Modal", "MODAL_TOKEN_SECRET", "https://modal.com/settings/tokens (revoke)",
+             ("modal_token", "modal token", "--token-secret")),
     Provider("privateai", "Private AI", "PRIVATEAI_API_KEY", "https://portal.private-ai.com",
              ("privateai", "private_ai", "private-ai")),
 )
@@ -111,6 +114,8 @@ RULES: tuple[Rule, ...] = (
     _r("langfuse-secret-key", "langfuse", "Langfuse Secret Key",
        r"sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", keywords=("sk-lf-",),
        min_entropy=3.0),
+    _r("jina-api-key", "jina", "Jina AI API Key", r"jina_[a-f0-9]{32}[A-Za-z0-9_-]{26,28}",
+       keywords=("jina_",), min_entropy=4.0),
     _r("pinecone-api-key", "pinecone", "Pinecone API Key", rf"pcsk_[{B62}]{{5,6}}_[{B62}]{{63}}",
        keywords=("pcsk_",)),
     _r("elevenlabs-api-key", "elevenlabs", "ElevenLabs API Key", r"sk_[a-f0-9]{48}",
@@ -151,6 +156,8 @@ BARE: tuple[Rule, ...] = (
        min_entropy=3.2),
     _r("mistral-api-key", "mistral", "Mistral AI API Key", rf"[{B62}]{{32}}", context=True,
        min_entropy=4.0, validator="mixed_alnum"),
+    _r("modal-token-secret", "modal", "Modal Token Secret", rf"as-[{B62}]{{22}}", context=True,
+       min_entropy=3.8, validator="mixed_alnum"),
     _r("privateai-api-key", "privateai", "Private AI API Key", r"[a-z0-9]{32}", context=True,
        min_entropy=3.6),
 )

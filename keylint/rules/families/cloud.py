@@ -61,6 +61,16 @@ PROVIDERS: tuple[Provider, ...] = in_category(
              ("kubeadm", "bootstrap-token", "bootstrap_token", "join-token")),
     Provider("supabase", "Supabase", "SUPABASE_ACCESS_TOKEN",
              "https://supabase.com/dashboard/account/tokens (revoke)"),
+    Provider("render", "Render", "RENDER_API_KEY", "https://dashboard.render.com/u/settings#api-keys"),
+    Provider("vercel", "Vercel", "VERCEL_TOKEN", "https://vercel.com/account/settings/tokens"),
+    Provider("scaleway", "Scaleway", "SCW_SECRET_KEY",
+             "Scaleway console > IAM > API keys (delete)", ("scaleway", "SCW_SECRET_KEY")),
+    Provider("hetzner", "Hetzner Cloud", "HCLOUD_TOKEN",
+             "Hetzner Cloud console > project > Security > API tokens (delete)", ("hcloud", "hetzner")),
+    Provider("linode", "Linode (Akamai)", "LINODE_TOKEN",
+             "https://cloud.linode.com/profile/tokens (revoke)", ("linode",)),
+    Provider("vultr", "Vultr", "VULTR_API_KEY", "https://my.vultr.com/settings/#settingsapi (regenerate)",
+             ("vultr",)),
 )
 
 _r = rule_maker(PROVIDERS)
@@ -129,6 +139,10 @@ RULES: tuple[Rule, ...] = (
        boundary=ALNUM + b"_-~+/", min_entropy=3.5),
     _r("alibaba-access-key-id", "alibaba", "Alibaba Cloud Access Key ID", rf"LTAI[{B62}]{{12,20}}",
        keywords=("LTAI",), min_entropy=3.3, validator="mixed_alnum"),
+    # Scannable API tokens (user `cfut_`, account `cfat_`): 40 characters and their CRC-32 in hex.
+    _r("cloudflare-scannable-token", "cloudflare", "Cloudflare API Token",
+       rf"cf[ua]t_[{B62}]{{40}}[a-f0-9]{{8}}", keywords=("cfut_", "cfat_"),
+       checksum="crc32_hex_suffix"),
     _r("cloudflare-origin-ca-key", "cloudflare", "Cloudflare Origin CA Key",
        r"v1\.0-[a-f0-9]{24}-[a-f0-9]{146}", keywords=("v1.0-",),
        env_var="CLOUDFLARE_API_USER_SERVICE_KEY", min_entropy=3.3),
@@ -155,6 +169,13 @@ RULES: tuple[Rule, ...] = (
        extend_back=40, back_chars=ALNUM + b"_.", min_entropy=4.0),
     _r("supabase-access-token", "supabase", "Supabase Access Token", r"sbp_[a-f0-9]{40}",
        keywords=("sbp_",), min_entropy=3.3),
+    # `sb_secret_` is the server-side key of Supabase's 2025 API keys (`sb_publishable_` is public).
+    _r("supabase-secret-key", "supabase", "Supabase Secret Key", rf"sb_secret_[{B64URL}]{{20,64}}",
+       keywords=("sb_secret_",), env_var="SUPABASE_SECRET_KEY", min_entropy=3.8),
+    _r("render-api-key", "render", "Render API Key", rf"rnd_[{B62}]{{26,32}}", keywords=("rnd_",),
+       min_entropy=4.0, validator="mixed_alnum"),
+    _r("vercel-token", "vercel", "Vercel Token", rf"vc[pikar]_[{B62}]{{24,64}}",
+       keywords=("vcp_", "vci_", "vck_", "vca_", "vcr_"), min_entropy=4.0, validator="mixed_alnum"),
 )
 
 # Bare shapes: only with the provider named nearby (same line or up to two lines above).
@@ -181,6 +202,12 @@ BARE: tuple[Rule, ...] = (
        context=True, min_entropy=4.2, validator="mixed_alnum"),
     _r("okta-api-token", "okta", "Okta API Token", rf"00[{B64URL}]{{40}}", context=True,
        min_entropy=4.0, validator="mixed_alnum"),
+    _r("scaleway-secret-key", "scaleway", "Scaleway Secret Key", _UUID, context=True,
+       min_entropy=3.0),
+    _r("hetzner-cloud-token", "hetzner", "Hetzner Cloud API Token", rf"[{B62}]{{64}}", context=True,
+       min_entropy=4.5, validator="mixed_alnum"),
+    _r("linode-token", "linode", "Linode API Token", r"[a-f0-9]{64}", context=True, min_entropy=3.5),
+    _r("vultr-api-key", "vultr", "Vultr API Key", r"[A-Z0-9]{36}", context=True, min_entropy=4.0),
     _r("kubernetes-bootstrap-token", "kubernetes", "Kubernetes Bootstrap Token",
        r"[a-z0-9]{6}\.[a-z0-9]{16}", context=True, min_entropy=3.5),
 )

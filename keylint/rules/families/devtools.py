@@ -65,6 +65,11 @@ PROVIDERS: tuple[Provider, ...] = in_category(
     Provider("infracost", "Infracost", "INFRACOST_API_KEY",
              "https://dashboard.infracost.io (Org settings > API key: rotate)"),
     Provider("nuget", "NuGet", "NUGET_API_KEY", "https://www.nuget.org/account/apikeys"),
+    Provider("circleci", "CircleCI", "CIRCLE_TOKEN",
+             "https://app.circleci.com/settings/user/tokens (project tokens: Project Settings > "
+             "API Permissions)"),
+    Provider("buildkite", "Buildkite", "BUILDKITE_API_TOKEN",
+             "https://buildkite.com/user/api-access-tokens (revoke)"),
     Provider("dockerhub", "Docker Hub", "DOCKERHUB_TOKEN",
              "https://app.docker.com/settings/personal-access-tokens"),
 )
@@ -173,6 +178,10 @@ RULES: tuple[Rule, ...] = (
     _r("nuget-api-key", "nuget", "NuGet API Key",
        r"oy2[a-p][0-9a-z]{15}[aq][0-9a-z]{11}[eu][bdfhjlnprtvxz357][a-p][0-9a-z]{11}[aeimquy4]",
        keywords=("oy2",), min_entropy=3.8),
+    _r("circleci-token", "circleci", "CircleCI Token", rf"CCIP(?:AT|RJ)_[{B62}]{{22}}_[a-f0-9]{{40}}",
+       keywords=("CCIPAT_", "CCIPRJ_"), min_entropy=3.8),
+    _r("buildkite-api-token", "buildkite", "Buildkite API Token", r"bkua_[a-f0-9]{40}",
+       keywords=("bkua_",), min_entropy=3.3),
     _r("dockerhub-access-token", "dockerhub", "Docker Hub Access Token",
        rf"dckr_(?:pat|oat)_[{B64URL}]{{27,32}}", keywords=("dckr_pat_", "dckr_oat_"),
        min_entropy=3.8),
