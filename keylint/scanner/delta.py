@@ -74,7 +74,7 @@ def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
     return limit
 
 
-def line_start(data: bytes, pos: int, back: int) -> int:
+def _line_start(data: bytes, pos: int, back: int) -> int:
     """The start of the line `back` lines above the one holding `pos`."""
     start = data.rfind(b"\n", 0, pos) + 1
     for _ in range(back):
@@ -84,7 +84,7 @@ def line_start(data: bytes, pos: int, back: int) -> int:
     return start
 
 
-def line_end(data: bytes, pos: int, ahead: int) -> int:
+def _line_end(data: bytes, pos: int, ahead: int) -> int:
     """Just past the newline of the line `ahead` lines below the one holding `pos`."""
     end = pos
     for _ in range(ahead + 1):
@@ -100,20 +100,15 @@ def change(old: bytes, new: bytes) -> Change:
     limit = min(len(old), len(new))
     prefix = _common_prefix(old, new, limit)
     suffix = _common_suffix(old, new, limit - prefix)
-    start = line_start(new, prefix, CONTEXT)
-    end = line_end(new, max(prefix, len(new) - suffix), CONTEXT)
-    if b"-----BEGIN" in new:
-        start, end = widen_pem(new, start, end)
+    start = _line_start(new, prefix, CONTEXT)
+    end = _line_end(new, max(prefix, len(new) - suffix), CONTEXT)
+    if b"-----BEGIN" not in new:
+        return Change(start, end, prefix, suffix, len(new) - len(old))
+    # Inside a PEM block: scan all of it (its body lines alone are no finding).
+    begin = new.rfind(b"-----BEGIN", max(0, start - _PEM_REACH), start)
+    if begin >= 0 and new.find(b"-----END", begin, start) < 0:
+        start = _line_start(new, begin, 0)
+    close = new.find(b"-----END", end, end + _PEM_REACH)
+    if close >= 0 and new.find(b"-----BEGIN", end, close) < 0:
+        end = _line_end(new, close, 0)
     return Change(start, end, prefix, suffix, len(new) - len(old))
-
-
-def widen_pem(data: bytes, start: int, end: int) -> tuple[int, int]:
-    """`data[start:end]` widened to the whole of a PEM block it is inside (its body lines alone
-    are no finding)."""
-    begin = data.rfind(b"-----BEGIN", max(0, start - _PEM_REACH), start)
-    if begin >= 0 and data.find(b"-----END", begin, start) < 0:
-        start = line_start(data, begin, 0)
-    close = data.find(b"-----END", end, end + _PEM_REACH)
-    if close >= 0 and data.find(b"-----BEGIN", end, close) < 0:
-        end = line_end(data, close, 0)
-    return start, end

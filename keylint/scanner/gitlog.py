@@ -29,13 +29,11 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Repo:
-    """A repository: its git directory, its work tree (None when bare), its shallow commits,
-    its object directory (where the packs are)."""
+    """A repository: its git directory, its work tree (None when bare), its shallow commits."""
 
     git_dir: str
     top: str | None
     shallow: frozenset[str]
-    objects: str = ""
 
     @property
     def where(self) -> str:
@@ -87,11 +85,10 @@ def open_repo(path: str) -> Repo:
     where = path if os.path.isdir(path) else os.path.dirname(path) or "."
     if not os.path.exists(path):
         raise KeylintError(f"{path}: no such file or directory")
-    out = _run(["rev-parse", "--absolute-git-dir", "--is-bare-repository", "--git-path", "objects"],
-               where)
+    out = _run(["rev-parse", "--absolute-git-dir", "--is-bare-repository"], where)
     if out.returncode != 0:
         raise KeylintError(f"{path}: not a git repository (history scans need one)")
-    git_dir, bare, objects = os.fsdecode(out.stdout).split("\n")[:3]
+    git_dir, bare = os.fsdecode(out.stdout).split("\n")[:2]
     top = None
     if bare.strip() != "true":
         shown = _run(["rev-parse", "--show-toplevel"], where)
@@ -101,7 +98,7 @@ def open_repo(path: str) -> Repo:
             shallow = frozenset(line.strip() for line in f if line.strip())
     except OSError:
         shallow = frozenset()
-    return Repo(git_dir, top, shallow, os.path.abspath(os.path.join(where, objects)))
+    return Repo(git_dir, top, shallow)
 
 
 def rev_list(repo: Repo, spec: Sequence[str]) -> list[str]:

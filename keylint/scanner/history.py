@@ -10,7 +10,6 @@ carried it, and whether HEAD's tree still holds it.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 import time
 import zlib
@@ -20,16 +19,14 @@ from typing import Any
 
 from keylint.config import DEFAULT_BASELINE, DEFAULT_MAX_FILE_SIZE, Config
 from keylint.scanner.blobscan import Gate, Task, scan_tasks
-from keylint.scanner.engine import detector_for, may_wrap
+from keylint.scanner.engine import detector_for
 from keylint.scanner.files import Problem, display_path
 from keylint.scanner.finding import Finding
 from keylint.scanner.gitlog import Log, Repo, head_blobs, open_repo, read_log, rev_list
-from keylint.scanner.pack import Packs, PackScan, merge
 from keylint.scanner.run import ScanResult
-from keylint.scanner.workers import Forked, StreamPool
+from keylint.scanner.workers import StreamPool
 
 _PARALLEL_MIN_COMMITS = 100
-_PARALLEL_MIN_PICKED = 200  # blobs to scan before workers pay off
 ALL_REFS = ("--all",)
 
 
@@ -82,15 +79,9 @@ def scan_history(path: str, specs: Sequence[Sequence[str]], cfg: Config, *, jobs
 
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
     parallel = jobs > 1 and len(order) >= _PARALLEL_MIN_COMMITS
-    packs = Packs(repo.objects, cfg.max_file_size, detector_for(rule_ids)) \
-        if not gate and repo.objects else None
-    if packs is not None and packs.pays():
-        log, parts = _from_packs(repo, order, names, cfg, rule_ids, jobs if parallel else 1,
-                                 packs)
-    else:
-        log, parts = _changed_parts(repo, order, names, cfg, rule_ids, jobs if parallel else 1,
-                                    Gate(repo.where, cfg.max_file_size == DEFAULT_MAX_FILE_SIZE)
-                                    if gate else None)
+    log, parts = _changed_parts(repo, order, names, cfg, rule_ids, jobs if parallel else 1,
+                                Gate(repo.where, cfg.max_file_size == DEFAULT_MAX_FILE_SIZE)
+                                if gate else None)
     found: dict[str, list[Finding]] = {}
     held: dict[str, list[str]] = {}
     for part in parts:
@@ -172,64 +163,6 @@ def _changed_parts(repo: Repo, order: list[str], names: _Names, cfg: Config,
         parts = pool.finish() if pool is not None else [work(tasks)]
     return log, parts  # type: ignore[return-value]
 
-
-def _from_packs(repo: Repo, order: list[str], names: _Names, cfg: Config,
-                rule_ids: tuple[str, ...] | None, jobs: int,
-                packs_read: Packs) -> tuple[Log, list[Part]]:
-    """The pack files tell which blobs may hold a secret (pack.py, in a child while git log
-    runs). Those, every later version of their files (a secret is carried by position, as the
-    changed-part scan carries it), and every blob the packs do not hold go through the
-    changed-part scan; the other blobs hold nothing and are only counted."""
-
-    def from_packs(share: int = 0) -> dict[str, object]:
-        return packs_read.scan((share, jobs)).to_json()
-
-    children = [Forked(functools.partial(from_packs, k)) for k in range(jobs)] if jobs > 1 else []
-    tasks: list[tuple[list[object], str]] = []  # (task, path) in git log's order
-
-    def dispatch(log: Log, blob: str, commit: int, path: str) -> None:
-        name = names.shown(path)
-        if name is None or blob in names.blobs:
-            return
-        names.blobs[blob] = name
-        before = log.before.get(blob)
-        tasks.append(([blob, before, before is not None and before not in names.blobs, name,
-                       f"{name}@{log.commits[commit].sha[:7]}"], path))
-
-    try:
-        log = read_log(repo, order, dispatch)
-    finally:
-        packs = merge([PackScan.from_json(c.result()) for c in children] if children else
-                      [PackScan.from_json(from_packs())])
-    chosen: set[str] = set()
-    picked: list[tuple[list[object], str]] = []
-    cleared: Part = {"found": [], "held": [], "problems": [], "scanned": 0, "bytes": packs.bytes,
-                     "lfs": 0}
-    for task, path in tasks:
-        blob, before = task[0], task[1]
-        if blob in packs.candidates or blob not in packs.covered or before in chosen or (
-                blob in packs.wrappers and may_wrap(task[3])):  # type: ignore[arg-type]
-            chosen.add(blob)  # type: ignore[arg-type]
-            picked.append((task, path))
-        elif blob in packs.binary:
-            cleared["problems"].append([task[4], "binary", False, True])
-        else:
-            cleared["scanned"] += 1
-            cleared["lfs"] += blob in packs.lfs
-
-    def work(tasks: Iterable[list[object]]) -> object:
-        return scan_tasks(repo, (Task(*t) for t in tasks), cfg.max_file_size,  # type: ignore[arg-type]
-                          rule_ids)
-
-    if jobs > 1 and len(picked) >= _PARALLEL_MIN_PICKED:
-        pool = StreamPool(jobs, work)
-        route = _Router(jobs)
-        for task, path in picked:
-            pool.send(route(task[0], task[1], path), task)  # type: ignore[arg-type]
-        parts: list[Part] = pool.finish()
-    else:
-        parts = [work(task for task, _ in picked)]  # type: ignore[list-item]
-    return log, [*parts, cleared]
 
 def _repo_name(repo: Repo, cwd: str) -> str:
     return display_path(repo.where, cwd)

@@ -74,31 +74,3 @@ class StreamPool:
             except ValueError:  # the worker died before it finished: do its share here
                 results.append(self._work(sent))
         return results
-
-
-class Forked:
-    """`fn()` (JSON-able result) run in a forked child from now on, while this process does
-    something else; `result()` waits for it, or runs `fn` here when the child died."""
-
-    def __init__(self, fn: Callable[[], Any]) -> None:
-        self._fn = fn
-        read, write = os.pipe()
-        self._pid = os.fork()
-        if self._pid == 0:  # pragma: no cover (runs in the child; its output is checked by the parent)
-            try:
-                os.close(read)
-                with os.fdopen(write, "w", encoding="ascii") as out:
-                    json.dump(fn(), out)
-            finally:
-                os._exit(0)
-        os.close(write)
-        self._read = read
-
-    def result(self) -> Any:
-        with os.fdopen(self._read, "r", encoding="ascii") as inp:
-            payload = inp.read()
-        os.waitpid(self._pid, 0)
-        try:
-            return json.loads(payload)
-        except ValueError:  # the child died before it finished
-            return self._fn()
