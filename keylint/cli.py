@@ -18,7 +18,7 @@ from keylint.errors import KeylintError, crash_message
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("scan", "keylint.commands.scan", "scan files for provider keys and other secrets"),
     ("fix", "keylint.commands.fix", "move hard-coded keys into the environment (.env)"),
-    ("baseline", "keylint.commands.baseline", "create, update or merge a secrets baseline"),
+    ("baseline", "keylint.commands.baseline", "create, update, migrate or merge a baseline"),
     ("audit", "keylint.commands.audit", "label baseline entries, or gate CI on them (--ci)"),
     ("redact", "keylint.commands.redact", "copy text to stdout with every secret masked"),
     ("rules", "keylint.commands.rules", "list the rules"),
