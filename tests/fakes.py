@@ -12,6 +12,7 @@ import string
 import zlib
 
 from keylint.rules.checks import base62, bech32_create_checksum, shannon
+from tests import fakes_saas
 from tests.fakes_infra import BUILDERS as _INFRA_BUILDERS
 from tests.fakes_infra import CONTEXT_VARS as _INFRA_CONTEXT_VARS
 
@@ -213,6 +214,10 @@ _CONTEXT_VAR = {
     "password-assignment": "DB_PASSWORD",
     **_INFRA_CONTEXT_VARS,
 }
+
+# The SaaS families' builders and context variables live in tests/fakes_saas.py.
+_BUILDERS.update(fakes_saas.BUILDERS)
+_CONTEXT_VAR.update(fakes_saas.CONTEXT_VAR)
 
 RULE_IDS = tuple(_BUILDERS)
 

@@ -346,3 +346,8 @@ CHECKS: dict[str, Callable[[str], bool]] = {
     "pem_block": pem_block,
     **EXTRA_CHECKS,
 }
+
+# The SaaS families' own checks (keylint/rules/checks_saas.py), under the same names table.
+from keylint.rules.checks_saas import SAAS_CHECKS  # noqa: E402
+
+CHECKS.update(SAAS_CHECKS)
