@@ -34,6 +34,7 @@ NAMEABLE = tuple(sorted(
     r.id for r in RULES
     if not r.needs_context and not r.generic
     and not any(c in fake_key(r.id, 1) for c in "/\\\n\0")
+    and "/" not in r.pattern  # a key that may hold `/` (base64) names a directory, not a file
 ))
 CONTENT = tuple(sorted(r.id for r in RULES if r.id not in {"private-key"}))
 FORMATS = ("text", "json", "sarif", "github")
