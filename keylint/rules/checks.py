@@ -164,8 +164,15 @@ def self_named(secret: str) -> bool:
     return _SELF_NAMED.fullmatch(secret) is not None
 
 
+# Longer values are never a dictionary password, and `_WORDLIKE`'s runs of optional separators
+# between words backtrack exponentially on a long run of letters (a 44-hex token after leetspeak).
+_WORDLIKE_MAX = 32
+
+
 def word_like(secret: str) -> bool:
     """A human-chosen dictionary password (words, then digits and a symbol), not a random one."""
+    if len(secret) > _WORDLIKE_MAX:
+        return False
     return _WORDLIKE.fullmatch(secret.translate(_LEET)) is not None or \
         _WORDLIKE.fullmatch(secret) is not None
 

@@ -170,3 +170,12 @@ def test_self_named_passwords(value: str, expected: bool) -> None:
 ])
 def test_reserved_hosts(text: bytes, expected: bool) -> None:
     assert reserved_host_in(text) is expected
+
+
+def test_a_long_hex_token_is_not_taken_for_words_and_is_judged_at_once() -> None:
+    # After leetspeak a hex token is a long run of letters; the word pattern's optional
+    # separators made its match backtrack exponentially from ~44 characters (it hung the scan
+    # of `LINODE_TOKEN=<64 hex>` once a credential check asked whether the value was words).
+    token = "3de0a70be35314bf0e7ffffa3475b" * 3
+    assert word_like(token[:64]) is False
+    assert word_like(token[:200]) is False
