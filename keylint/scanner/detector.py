@@ -116,17 +116,14 @@ class Detector:
         self._words_by_len = sorted(words, key=len, reverse=True)
         alternation = b"|".join(re.escape(w) for w in self._words_by_len)
         self._context_providers = {r.provider for r in self.contextual}
-        combined = b"|".join(x for x in (master, b"(?P<ctx>(?i:%s))" % alternation if words else b"")
-                             if x)
-        self._combined = _compile(combined, fast=fast) if combined else None
         combined_plain = b"|".join(x for x in (plain, b"(?i:%s)" % alternation if words else b"")
                                    if x)
-        self._combined_plain = _compile(combined_plain, fast=fast) if combined else None
+        self._combined_plain = _compile(combined_plain, fast=fast) if combined_plain else None
 
     # ------------------------------------------------------------------ public
     def find(self, data: bytes) -> list[Match]:
         """Every secret in `data`, in order, overlaps resolved (a provider beats a generic shape)."""
-        if self._combined is None:
+        if self._combined_plain is None:
             return []
         hits: list[tuple[int, int]] = []  # provider words, for the bare-shape rules
         found = list(self._direct(data, 0, len(data), hits))

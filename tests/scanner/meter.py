@@ -145,7 +145,7 @@ def metered(monkeypatch: pytest.MonkeyPatch, detector: Detector,
     `modules` (for the duration of the test)."""
     meter = Meter()
     for name, value in vars(detector).items():
-        if name in ("_combined", "_master") and value is not None:
+        if name in ("_combined_plain", "_master_plain", "_master") and value is not None:
             monkeypatch.setattr(detector, name, CountingPattern(value, meter))
     monkeypatch.setattr(detector, "_exact", {
         k: CountingPattern(v, meter) for k, v in detector._exact.items()})
