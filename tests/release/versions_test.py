@@ -101,3 +101,13 @@ def test_the_readme_cites_only_files_a_clone_has() -> None:
 def test_releasing_gives_the_tag_command_for_this_version() -> None:
     text = (ROOT / "RELEASING.md").read_text(encoding="utf-8")
     assert f'tag -a v{version()} -m "keylint {version()}"' in text
+
+
+def test_releasing_builds_both_distributions_with_scripts_that_exist() -> None:
+    text = (ROOT / "RELEASING.md").read_text(encoding="utf-8")
+    assert "python -m build" in text
+    scripts = re.findall(r"(?:python|bash) (packaging/\S+)", text)
+    assert "packaging/runtime/build_runtime.py" in scripts  # keylint-runtime ships alongside
+    for script in scripts:
+        assert (ROOT / script).is_file(), f"RELEASING.md runs {script}, which a clone lacks"
+    assert "/work/" not in text  # commands a maintainer can run from their own clone
