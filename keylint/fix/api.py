@@ -187,7 +187,7 @@ def _fix_targets(targets: Sequence[Target], opts: FixOptions,
         if result is not None:
             results.append(result)
     changed = [r for r in results if r.changed]
-    entries = _entries(picker, changed)
+    entries = _entries(picker, changed, opts.env_file)
     created, gitignore, example = False, None, None
     if opts.diff:
         for r in changed:
@@ -235,13 +235,30 @@ def _left_in_place(results: list[FileResult], opts: FixOptions,
     return left
 
 
-def _entries(picker: NamePicker, changed: list[FileResult]) -> list[dotenv.Entry]:
+def _entries(picker: NamePicker, changed: list[FileResult],
+             env_file: Path | None) -> list[dotenv.Entry]:
+    """The variables to append, each with the file it came from, named from the env file's
+    directory (the project root), not from wherever `keylint fix` was started."""
     origin: dict[str, str] = {}
     for r in changed:
+        source = _from_env_dir(r.target.open_path, env_file)
         for c in r.fix.changes:
-            origin.setdefault(c.env_var, c.where.rsplit(":", 1)[0])
+            where = c.where.rsplit(":", 1)[0]  # path:line (path[cell n]:line in notebooks)
+            if source is not None and where.startswith(r.target.display):
+                where = source + where[len(r.target.display):]
+            origin.setdefault(c.env_var, where)
     return [dotenv.Entry(name, value, origin.get(name, "keylint fix"))
             for name, value in picker.added.items() if name in origin]
+
+
+def _from_env_dir(path: str, env_file: Path | None) -> str | None:
+    if env_file is None:
+        return None
+    try:
+        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(env_file.parent))
+    except ValueError:  # another drive (Windows)
+        return None
+    return rel.replace(os.sep, "/")
 
 
 def _overridden(picker: NamePicker, changed: list[FileResult],

@@ -110,6 +110,19 @@ def test_importers_are_found_when_run_from_a_subdirectory(
     assert _result(repo, "main", dotenv.read(repo / ".env")) == "True\n"
 
 
+def test_the_env_file_names_the_source_from_the_project_root_when_run_from_a_subdirectory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: None) -> None:
+    repo = git_repo(tmp_path / "repo")
+    (repo / "pkg" / "sub").mkdir(parents=True)
+    (repo / "pkg" / "sub" / "keys.py").write_text(fill(KEYS_MODULE))
+    monkeypatch.chdir(repo / "pkg")
+    assert main(["fix", "sub/keys.py"]) == 1
+    env_text = (repo / ".env").read_text()
+    # The comment says where the value came from, as a path from the .env beside it, so it
+    # reads the same whichever directory the fix was started in.
+    assert "# moved by keylint fix from pkg/sub/keys.py:1\n" in env_text
+
+
 def test_importers_inside_a_git_submodule_are_found(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: None) -> None:
     lib = git_repo(tmp_path / "libsrc")
