@@ -196,7 +196,7 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*(?:\(\)?|\[)?$")
 
 
 # Publishable or test-mode keys and Stripe's documented test key: not passwords.
-_NOT_PASSWORDS = ("pk_live_", "pk_test_", "sk_test_", "rk_test_")
+_NOT_PASSWORDS = ("pk_live_", "pk_test_", "sk_test_", "rk_test_", "phc_", "pk-lf-")
 _COMMON_PASSWORDS = frozenset({
     "password", "passwd", "secret", "postgres", "admin", "root", "changeme", "test", "guest",
     "pass", "mysql", "redis", "example", "default", "user", "username",
@@ -243,6 +243,8 @@ def url_password(secret: str) -> bool:
         return False
     if self_named(secret):
         return False
+    if secret.startswith(("[", "(")):
+        return False  # `redis://[[username]:[password]]@host`: a usage template
     if _PORT_LIST.match(secret):
         return False  # `https://foo.com:123,foo:bar@bar.com`: hosts and ports, not userinfo
     return not secret.startswith(("$", "%", "{", ":")) and shannon(secret) >= 2.5
@@ -339,7 +341,48 @@ def bech32(secret: str) -> bool:
     return _bech32_polymod(_bech32_hrp_expand(hrp) + [_BECH32.index(c) for c in data]) == 1
 
 
+# Keys made to be shipped to browsers and apps (PostHog project keys, Stripe publishable keys,
+# Langfuse public keys): public by design, never a finding.
+PUBLIC_PREFIXES = ("phc_", "pk_live_", "pk_test_", "pk-lf-")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+_HEX = re.compile(r"[0-9a-f]+|[0-9A-F]+")
+_QUALIFIED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+_NOT_TOKEN_START = re.compile(r"(?i)(?:eyJ|sha\d+-|md5-|[a-z][a-z0-9+.-]*://|/|\.|\$|%|\{|<)")
+_FILE_NAME = re.compile(r"(?i)\.(?:json|ya?ml|pem|key|crt|txt|cfg|conf|ini|env|py|js|sh|p12|pfx)$")
+
+
+def credential_value(secret: str) -> bool:
+    """A value with the length, character mix and entropy of a random token (the long-tail
+    generic rule): not a placeholder, reference, path, URL, UUID, digest prefix, JWT (its own
+    rule), publishable key, identifier or dictionary word."""
+    value = _TRAILING_ESCAPES.sub("", secret)
+    if not 20 <= len(value) <= 200 or value.startswith(PUBLIC_PREFIXES):
+        return False
+    if _NOT_TOKEN_START.match(value) or _FILE_NAME.search(value) or _UUID.fullmatch(value):
+        return False
+    if is_placeholder(value) or _PLACEHOLDER_WORDS.search(value) or _CODE_VALUE.match(value):
+        return False
+    if _QUALIFIED.fullmatch(value) or (
+            _IDENTIFIER.match(value) and not any(c.isdigit() for c in value)):
+        return False  # `ed25519.Ed25519PrivateKey`, `settings.API_KEY`: a type or a reference
+    if _sequential_share(value) >= (0.2 if _HEX.fullmatch(value) else 0.12):
+        return False  # `0x123pK5_VBqv.UQ3kJ4123_`: a sample someone typed
+    digit = sum(c.isdigit() for c in value)
+    upper = any(c.isupper() for c in value)
+    lower = any(c.islower() for c in value)
+    if not digit or not (upper or lower) or digit == len(value):
+        return False
+    if wordy(value) or word_like(value):
+        return False
+    if _HEX.fullmatch(value):  # a hex token: 32 characters or more, random
+        return len(value) >= 32 and shannon(value) >= 3.4
+    if not (upper and lower):  # one case and digits: long and random
+        return len(value) >= 32 and shannon(value) >= 4.0
+    return shannon(value) >= (3.7 if len(value) < 32 else 4.0)
+
+
 CHECKS: dict[str, Callable[[str], bool]] = {
+    "credential_value": credential_value,
     "bech32": bech32,
     "crc32_base62": crc32_base62,
     "mixed_alnum": mixed_alnum,

@@ -33,6 +33,8 @@ _SAME_LINE_REACH = 200  # bytes between a provider word and a bare-shape key on 
 # How far past a generic value's end a provider token that starts inside it is looked for: the
 # longest trigger (a private key's header line) is ~50 bytes.
 _TRIGGER_REACH = 128
+_RESTART = 512  # the longest generic trigger re-read when it gave no candidate
+_SIBLING_REACH = 1024  # how far another generic shape tried at a rejected one's start may run
 _LONG_LINE = 1000
 _CONTEXT_LINES = 3  # a provider word gives context this many lines above and below it
 
@@ -94,9 +96,15 @@ class Detector:
         self._trigger_rules = [tuple(v) for v in triggers.values()]
         master = b"|".join(b"(?P<t%d>%s)" % (i, t.encode()) for i, t in enumerate(triggers))
         self._order = {r.id: i for i, r in enumerate(self.rules)}
+        self._generic = tuple(r for r in self.direct if r.generic)
         self._prefixes = tuple(sorted({
             k.encode() for r in self.direct if not r.generic for k in r.keywords
             if len(k) >= 3 and k[-1] in "_-"
+        }))
+        # Any provider's literal start (`AIza`, `SG.`, `dapi`): a credential-shaped value that
+        # starts like one but is not one is a truncated or made-up token.
+        self._starts = tuple(sorted({
+            k.encode() for r in self.direct if not r.generic for k in r.keywords if len(k) >= 3
         }))
         self._master = _compile(master, fast=fast) if self.direct else None
         # The same alternations without groups find the spans: RE2 then needs no submatches
@@ -135,11 +143,21 @@ class Detector:
     def _direct(
         self, data: bytes, pos: int, endpos: int, hits: list[tuple[int, int]] | None = None
     ) -> Iterable[Match]:
-        for rule, start, end in self._candidates(data, pos, endpos, hits=hits):
+        for candidate in self._candidates(data, pos, endpos, hits=hits):
+            yield from self._judge(data, candidate)
+
+    def _judge(self, data: bytes, candidate: tuple[Rule, int, int]) -> Iterable[Match]:
+        """The matches one first-pass candidate gives.
+
+        A generic shape (password, URL) may hold a provider-format token: the token is reported
+        under its provider and the generic finding dropped (a token that fails its checksum is
+        a fixture, not a password). A generic candidate that is rejected must not hide another
+        generic shape at the same place (`secret = <hex token>` is no password but may be a
+        token) or a trigger inside its name (`secret_token = ...`): those are tried in turn."""
+        pending = [(candidate, True)]
+        while pending:
+            (rule, start, end), retry = pending.pop()
             if rule.generic:
-                # A generic shape (password, URL) may hold a provider-format token: report the
-                # token under its provider, and drop the generic finding (a token that fails its
-                # checksum is a fixture, not a password).
                 ss, se = self._secret_span(rule, data, start, end) or (start, end)
                 inner = [c for c in self._candidates(data, ss, se, bounded=False, reach=True)
                          if not c[0].generic]
@@ -147,17 +165,34 @@ class Detector:
                     match = self._accept(r, data, s, e) if _bounded(data, s, e, r) else None
                     if match is not None:
                         yield match
-                if inner or self._provider_prefixed(data, ss, se):
+                if inner or self._provider_prefixed(rule, data, ss, se):
                     continue
             match = self._accept(rule, data, start, end)
             if match is not None:
                 yield match
+            elif rule.generic and retry:
+                # up to the value's first byte: a JWT or another shape may start right there
+                later = list(self._candidates(data, start + 1, ss + 1, reach=True))
+                pending.extend((c, True) for c in reversed(later))
+                pending.extend((c, False) for c in reversed(self._siblings(rule, data, start)))
 
-    def _provider_prefixed(self, data: bytes, start: int, end: int) -> bool:
+    def _siblings(self, rule: Rule, data: bytes, start: int) -> list[tuple[Rule, int, int]]:
+        """The other generic rules that match at `start` (their triggers lost to `rule`'s)."""
+        out = []
+        for other in self._generic:
+            if other is rule:
+                continue
+            m = self._exact[other.id].match(data, start, min(len(data), start + _SIBLING_REACH))
+            if m is not None and _bounded(data, start, m.end(), other):
+                out.append((other, start, m.end()))
+        return out
+
+    def _provider_prefixed(self, rule: Rule, data: bytes, start: int, end: int) -> bool:
         """The value starts like a provider token (`ghp_`, `github_pat_`, `sk-ant-`) but is not
         one: a truncated or made-up token, not a password."""
         value = data[start:end]
-        return any(value.startswith(p) for p in self._prefixes)
+        return any(value.startswith(p) for p in self._prefixes) or (
+            rule.validator == "credential_value" and any(value.startswith(p) for p in self._starts))
 
     def _candidates(
         self, data: bytes, pos: int, endpos: int, *, bounded: bool = True,
@@ -196,7 +231,9 @@ class Detector:
                 continue
             name = trigger.lastgroup
             name = name.decode() if isinstance(name, bytes) else name
-            for rule in self._trigger_rules[int(name[1:])]:
+            group = self._trigger_rules[int(name[1:])]
+            tried = yielded = False
+            for rule in group:
                 start = tstart
                 if rule.extend_back:
                     floor = max(pos, start - rule.extend_back - 1)
@@ -208,6 +245,7 @@ class Detector:
                     # costs up to the rest of the run for an open-ended rule (`eyJ` or
                     # `pypi-Ag...` repeated): each trigger in a run would read to its end.
                     continue
+                tried = True
                 exact = self._exact[rule.id].match(data, start, exact_end)
                 if exact is None:
                     continue
@@ -218,8 +256,16 @@ class Detector:
                         hits.append((start, start + len(word)))
                 if not bounded or _bounded(data, start, end, rule):
                     resume = end
+                    yielded = True
                     yield rule, start, end
                 break
+            if tried and not yielded and group[0].generic and m.end() <= tstart + _RESTART:
+                # A generic trigger that gave nothing (`"token": "eyJ...` whose value is too
+                # long for a credential) must not hide the triggers it ran over (the JWT):
+                # they are looked for in its bounded span, so the work stays linear.
+                for c in self._candidates(data, tstart + 1, m.end(), bounded=bounded, reach=True):
+                    resume = max(resume, c[2])
+                    yield c
 
     def _word_at(self, data: bytes, start: int) -> bytes:
         """The provider word a token starts with (AKIA... names AWS), if any."""
@@ -328,6 +374,8 @@ class Detector:
         if rule.validator in _PASSWORD_CHECKS and word_like(secret) and _on_reserved_host(
                 data, start, end):
             return None  # `postgres://admin:supersecret@localhost`: a sample, not a leak
+        if rule.validator == "credential_value" and _on_example_line(data, start, end):
+            return None  # AWS documentation's `...EXAMPLE` ids beside a sample secret
         return Match(rule, start, end, secret)
 
 
@@ -335,13 +383,25 @@ _PASSWORD_CHECKS = ("password_value", "url_password")
 _HOST_REACH = 200  # bytes either side of a password searched for the host it belongs to
 
 
-def _on_reserved_host(data: bytes, start: int, end: int) -> bool:
-    """The password's line names a reserved host (example.com, *.test, localhost) near it."""
+def _around(data: bytes, start: int, end: int) -> tuple[int, int]:
+    """The part of the value's line within `_HOST_REACH` bytes of it."""
     lo = max(0, start - _HOST_REACH)
     lo = data.rfind(b"\n", lo, start) + 1 or lo
     hi = data.find(b"\n", end, end + _HOST_REACH)
-    hi = min(len(data), end + _HOST_REACH) if hi < 0 else hi
+    return lo, min(len(data), end + _HOST_REACH) if hi < 0 else hi
+
+
+def _on_reserved_host(data: bytes, start: int, end: int) -> bool:
+    """The password's line names a reserved host (example.com, *.test, localhost) near it."""
+    lo, hi = _around(data, start, end)
     return reserved_host_in(data[lo:hi])
+
+
+def _on_example_line(data: bytes, start: int, end: int) -> bool:
+    """The line marks itself as documentation: an id or key ending in `EXAMPLE` (AWS's
+    convention, `AKIAIOSFODNN7EXAMPLE`) stands near the value."""
+    lo, hi = _around(data, start, end)
+    return data.find(b"EXAMPLE", lo, hi) >= 0
 
 
 # Words that say a value is a credential, for a line whose provider is named on a nearby line.

@@ -195,13 +195,16 @@ def _inside(key: bytes, decoded: bytes, detector: Detector, depth: int,
     # so a bare decoded password or context-dependent key reads as it would in a `.env`.
     text = key + b": " + decoded
     work.scanned += len(text)
+    docker = key in (b".dockerconfigjson", b".dockercfg")
+    auths = [a.group("val") for a in _DOCKER_AUTH.finditer(decoded)] if docker else []
     for m in detector.find(text):
+        if m.rule.generic and m.secret.encode() in auths:
+            continue  # an `auth` blob as a generic credential: its password is reported below
         yield m.rule, m.secret
-    if key in (b".dockerconfigjson", b".dockercfg"):
-        for a in _DOCKER_AUTH.finditer(decoded):
-            inner = _decode(a.group("val"), work)
-            if inner is not None:
-                yield from _user_password(inner, detector)
+    for auth in auths:
+        inner = _decode(auth, work)
+        if inner is not None:
+            yield from _user_password(inner, detector)
     if depth > 0:
         for _, _, rule, secret in _search(decoded, detector, 0, len(decoded), depth - 1, work):
             if rule is not None:

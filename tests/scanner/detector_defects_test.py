@@ -125,7 +125,7 @@ def test_an_azure_key_three_lines_above_its_api_type_is_found() -> None:
 
 def test_a_bare_shape_four_lines_from_its_provider_has_no_context() -> None:
     key = fake_key("azure-openai-key", 8)
-    assert found(_azure_client(3, key), "c.py") == []
+    assert "azure-openai-key" not in [rule for rule, _ in found(_azure_client(3, key), "c.py")]
 
 
 def _config_lines(lines: int) -> bytes:
@@ -145,3 +145,37 @@ def test_wider_context_costs_linear_work(monkeypatch: pytest.MonkeyPatch) -> Non
         meter.run(det.find, meter.wrap(_config_lines(n)))
         works.append(meter.work)
     assert works[1] <= 2.3 * works[0]
+
+
+def _growth(monkeypatch: pytest.MonkeyPatch, inputs: list[bytes]) -> list[int]:
+    det = Detector(RULES)
+    meter = metered(monkeypatch, det, detector, checks)
+    works = []
+    for data in inputs:
+        meter.work = 0
+        meter.run(det.find, meter.wrap(data))
+        works.append(meter.work)
+    return works
+
+
+def _rejected_generic_shapes(entries: int) -> bytes:
+    """Credential names whose values every generic rule rejects: too long for a credential
+    (the trigger is looked at again), and hex under a password name (the other generic rules
+    are tried at the same place and inside the name)."""
+    rng = random.Random(entries)
+    rows = []
+    for i in range(entries):
+        long_value = "".join(rng.choice("ABCDEFabcdef0123456789") for _ in range(250))
+        rows.append(f'"token_{i}": "{long_value}", "secret_token": "{"ab" * 20}",')
+    return ("{" + " ".join(rows) + "}\n").encode()
+
+
+def test_looking_again_after_a_rejected_generic_shape_costs_linear_work(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    small, large = _growth(monkeypatch, [_rejected_generic_shapes(n) for n in (200, 400)])
+    assert large <= 2.3 * small
+
+
+def test_a_jwt_under_a_credential_name_is_a_jwt() -> None:
+    key = fake_key("jwt", 40)
+    assert found(f'{{"token": "{key}"}}\n', "c.json") == [("jwt", 1)]

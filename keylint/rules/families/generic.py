@@ -23,9 +23,30 @@ PROVIDERS: tuple[Provider, ...] = in_category(
              "Change the password at its source (database, SMTP, ...)"),
     Provider("connection_string", "Connection string", "DATABASE_URL",
              "Rotate the database or broker user's password"),
+    Provider("generic_credential", "Generic credential", "API_KEY",
+             "Revoke the credential where it was issued and issue a new one"),
 )
 
 _r = rule_maker(PROVIDERS)
+
+# ---- The long tail: a credential-named assignment whose value is a random token
+# The name ends in one of these (`OPENAI_API_KEY`, `slackToken`, `X-Api-Key`, `client_secret`).
+_CRED_WORD = (
+    r"(?i:(?:api|access|auth|secret|bearer|client|service|master|admin|deploy|"
+    r"personal|refresh|session|signing|webhook)[_.-]?(?:key|token|secret)|apikey|"
+    r"api[_.-]?secret|token|secret|credentials?|authorization|auth)"
+)
+# Tokens that are not credentials: paging cursors, CSRF tokens, push-notification device ids.
+_NOT_CREDENTIAL = ("page", "next", "sync", "csrf", "xsrf", "cursor", "resume", "continuation",
+                   "pagination", "cancel", "verification", "device", "registration", "push",
+                   # a digest of a secret (`hashed_secret` in a detect-secrets baseline)
+                   "hash", "hashed", "sha1", "sha256", "md5", "digest", "checksum", "fingerprint")
+_NOT_AFTER = "".join(rf"(?<!(?i:{w}))(?<!(?i:{w})[_.-])" for w in _NOT_CREDENTIAL)
+_CRED_SEPARATOR = (
+    r"[\"'`\]]{0,2}(?:[ \t]{0,4}(?::=|=>|[:=])[ \t]{0,4}(?:[bru]?[\"'`])?"
+    r"(?:(?i:bearer|token|basic|bot)[ \t]{1,4})?)"
+)
+_CRED_VALUE = r"[A-Za-z0-9_\-+/=.~]"
 
 # A name holding a password word (`DB_PASSWORD`, `client-secret`, `jdbc.pwd`).
 _CRED_NAME = r"[A-Za-z0-9_.-]{0,40}(?i:pass(?:word|wd|phrase)?|pwd|secret)[A-Za-z0-9_.-]{0,40}"
@@ -67,11 +88,19 @@ RULES: tuple[Rule, ...] = (
        keywords=("pass", "pwd", "secret"), validator="password_value", generic=True,
        boundary=LETTERS + b":", camel_start=True,
        scan_pattern=r"(?:[A-Z]{1,12}(?:PASSWORD|PASSWD|PWD|SECRET)|"
-       r"(?i:pass(?:word|wd|phrase)?|pwd|secret))(?:[_A-Z0-9][A-Za-z0-9_]*)?[\"'`\]]{0,2}"
+       r"(?i:pass(?:word|wd|phrase)?|pwd|secret))(?:[_A-Z0-9][A-Za-z0-9_]{0,23})?[\"'`\]]{0,2}"
        r"(?:[ \t]*(?::=|=>|[:=])[ \t]*(?:[bru]?[\"'`])?|[ \t]+is[ \t]+[\"'`])[^\s\"'`,;]{8}"),
     # A credential's name and its value as two tokens: a Kubernetes or ECS env entry, XML
     # (`<add key="DbPassword" value="..."/>`, `<password>...</password>`), a Dockerfile
     # `ENV NAME value`, a .netrc line.
+    # The long tail (BREADTH.md's last section): any credential-named assignment, header or
+    # config entry whose value has the length, character mix and entropy of a random token.
+    _r("generic-credential", "generic_credential", "Generic Credential",
+       _NOT_AFTER + _CRED_WORD + _CRED_SEPARATOR + rf"(?P<secret>{_CRED_VALUE}{{20,200}})",
+       keywords=("key", "token", "secret", "auth", "credential"), validator="credential_value",
+       generic=True, boundary=LETTERS + b":", camel_start=True, right_boundary=b"%",
+       # The trigger stops before the value, so a provider token there is the next trigger.
+       scan_pattern=_CRED_WORD + _CRED_SEPARATOR),
     _r("password-name-value", "generic_password", "Secret Keyword",
        _NAME_VALUE + r"(?P<secret>[^\s\"'`,;<>]{8,400})",
        keywords=("pass", "pwd", "secret"), validator="password_value", generic=True,

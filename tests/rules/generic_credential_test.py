@@ -1,0 +1,108 @@
+"""The long-tail generic credential rule (BREADTH.md's last section): a credential-named
+assignment whose value is a random token, never a placeholder, reference, path, id or word."""
+
+from __future__ import annotations
+
+import random
+import string
+import uuid
+
+import pytest
+
+from keylint.scanner.engine import scan_text
+
+B62 = string.ascii_letters + string.digits
+
+
+def token(seed: int, n: int = 32, alphabet: str = B62) -> str:
+    """A random token with every character class its alphabet has (built at run time)."""
+    rng = random.Random(seed)
+    while True:
+        out = "".join(rng.choice(alphabet) for _ in range(n))
+        classes = [set(out) & set(a) for a in (string.ascii_lowercase, string.ascii_uppercase,
+                                               string.digits) if set(a) & set(alphabet)]
+        if all(classes) and "0123456789" not in out:
+            return out
+
+
+def found(text: str, path: str) -> list[tuple[str, str]]:
+    return [(f.rule_id, f.secret) for f in scan_text(text, path)]
+
+
+_HEX = "0123456789abcdef"
+
+
+@pytest.mark.parametrize(("path", "template", "value"), [
+    pytest.param(".env", "ACME_API_KEY={v}\n", token(1), id=".env"),
+    pytest.param("ci.yaml", "deploy:\n  webhook_token: {v}\n", token(2, 40), id="yaml"),
+    pytest.param("config.json", '{{"service": {{"apiKey": "{v}"}}}}\n', token(3, 24), id="json"),
+    pytest.param("client.py", 'client = Acme(api_key="{v}")\n', token(4, 40, _HEX), id="python hex"),
+    pytest.param("deploy.sh", "export FOO_ACCESS_KEY='{v}'\n", token(5), id="shell"),
+    pytest.param("pyproject.toml", '[tool.acme]\ntoken = "{v}"\n', token(6, 30), id="toml"),
+    pytest.param("acme.ini", "[acme]\nauth = {v}\n", token(7, 28), id="ini auth"),
+    pytest.param("call.sh", 'curl -H "X-Api-Key: {v}" https://api.acme.internal/v1\n', token(8),
+                 id="curl header"),
+    pytest.param("req.http", "GET /v1/me\nAuthorization: Bearer {v}\n", token(9, 40),
+                 id="authorization header"),
+    pytest.param("app.py", 'client_secret = "{v}"\n', token(10, 40, _HEX),
+                 id="hex client secret (no password)"),
+    pytest.param("app.py", 'secret_token = "{v}"\n', token(11, 40, _HEX),
+                 id="token word inside a password name"),
+    pytest.param("app.js", "const slackToken = '{v}';\n", token(12, 36), id="camelCase"),
+])
+def test_a_random_token_under_a_credential_name_is_found(path: str, template: str,
+                                                         value: str) -> None:
+    assert found(template.format(v=value), path) == [("generic-credential", value)]
+
+
+@pytest.mark.parametrize(("path", "text"), [
+    pytest.param("a.py", 'API_KEY = os.environ["ACME_API_KEY"]\n', id="env lookup"),
+    pytest.param("a.yaml", "api_key: ${ACME_API_KEY}\n", id="shell variable"),
+    pytest.param("a.yaml", 'token: "{{ secrets.ACME_TOKEN }}"\n', id="template"),
+    pytest.param(".env", "ACME_API_KEY=your-api-key-goes-here-123\n", id="your- placeholder"),
+    pytest.param(".env", "ACME_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxx\n", id="xs"),
+    pytest.param("a.py", f'next_page_token = "{token(20, 40)}"\n', id="page token"),
+    pytest.param("a.py", f'csrf_token = "{token(21, 40)}"\n', id="csrf token"),
+    pytest.param("a.py", f'api_key = "{uuid.UUID(int=random.Random(22).getrandbits(128))}"\n',
+                 id="uuid"),
+    pytest.param("a.py", f'token_hash = "{token(23, 64, _HEX)}"\n', id="hash-named field"),
+    pytest.param(".secrets.baseline", f'      "hashed_secret": "{token(28, 40, _HEX)}",\n',
+                 id="detect-secrets baseline digest"),
+    pytest.param("a.json", '"integrity": "sha512-' + token(24, 86) + '=="\n', id="integrity"),
+    pytest.param("a.py", 'api_key_path = "/etc/acme/credentials/api_key.pem"\n', id="path"),
+    pytest.param("a.yaml", "token: /var/run/secrets/kubernetes.io/serviceaccount/token\n",
+                 id="token file"),
+    pytest.param("a.py", "api_key = settings.ACME_API_KEY_VALUE2\n", id="attribute"),
+    pytest.param(".env", f"POSTHOG_API_KEY=phc_{token(25, 43)}\n", id="posthog phc_ public"),
+    pytest.param(".env", f"STRIPE_KEY=pk_live_{token(26, 99)}\n", id="stripe pk_ public"),
+    pytest.param(".env", f"LANGFUSE_API_KEY=pk-lf-{uuid.UUID(int=7)}\n", id="langfuse pk-lf- public"),
+    pytest.param("a.py", 'access_token = "ThisIsNotARealAccessTokenValue"\n', id="words"),
+    pytest.param("a.py", 'secret = "correct-horse-battery-staple-2024"\n', id="passphrase words"),
+    pytest.param("a.py", f'token = "{token(27, 20, _HEX)}"\n', id="short hex"),
+    pytest.param("a.py", 'auth_token = "1234567890123456789012"\n', id="digits only"),
+    pytest.param("a.py", "api_key = 'sk-...'  # see docs\n", id="ellipsis"),
+])
+def test_near_misses_are_not_credentials(path: str, text: str) -> None:
+    assert found(text, path) == []
+
+
+def test_a_provider_token_under_a_credential_name_keeps_its_provider() -> None:
+    from tests.fakes import fake_key
+
+    key = fake_key("github-token", 30)
+    assert found(f"GITHUB_TOKEN={key}\n", ".env") == [("github-token", key)]
+
+
+def test_a_password_is_still_a_password() -> None:
+    from tests.fakes import fake_key
+
+    password = fake_key("password-assignment", 31)
+    assert found(f'client_secret = "{password}"\n', "a.py") == [("password-assignment", password)]
+
+
+@pytest.mark.parametrize("tail", ["012-MnO", "01-MnO", "012MnO"])
+def test_firebase_documented_sample_web_config_is_not_a_finding(tail: str) -> None:
+    # The sample in Firebase's FirebaseOptions docs and its copies in tutorials (built here).
+    sample = "AIza" + "SyDOCAbC123dEf456GhI789jKl" + tail
+    text = f'const firebaseConfig = {{\n  apiKey: "{sample}",\n  authDomain: "x.firebaseapp.com",\n}};\n'
+    assert found(text, "firebase.js") == []
