@@ -155,8 +155,14 @@ class Detector:
         generic shape at the same place (`secret = <hex token>` is no password but may be a
         token) or a trigger inside its name (`secret_token = ...`): those are tried in turn."""
         pending = [(candidate, True)]
+        # Retries of retries reach the same places again (`LINODE_TOKEN=`: the shape starts at
+        # every letter of the name): each candidate is judged once, so the work stays linear.
+        seen: set[tuple[str, int, int]] = set()
         while pending:
             (rule, start, end), retry = pending.pop()
+            if (rule.id, start, end) in seen:
+                continue
+            seen.add((rule.id, start, end))
             if rule.generic:
                 ss, se = self._secret_span(rule, data, start, end) or (start, end)
                 inner = [c for c in self._candidates(data, ss, se, bounded=False, reach=True)
