@@ -11,3 +11,11 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+# Child processes (`python -m keylint ...`, detect-secrets loading keylint's plugin) import keylint
+# from this source tree, as the tests do: otherwise a venv whose editable install points at another
+# checkout runs that checkout's code in the child (it happened: a baseline naming a plugin the
+# child's keylint did not have).
+_SOURCE_TREE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (_SOURCE_TREE, os.environ.get("PYTHONPATH", "")) if p)

@@ -195,8 +195,14 @@ _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){2,}$"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*(?:\(\)?|\[)?$")
 
 
+# Keys made to be shipped to browsers and apps: public by design, never a finding (BREADTH.md).
+# PostHog project keys, Stripe publishable keys, Langfuse public keys, Mapbox public tokens
+# (`pk.` + the JWT-like body its secret `sk.` tokens share), Flutterwave and Mailgun public keys,
+# Razorpay key ids (the checkout half), Lob publishable keys.
+PUBLIC_PREFIXES = ("phc_", "pk_live_", "pk_test_", "pk-lf-", "pk.eyJ", "FLWPUBK", "pubkey-",
+                   "rzp_live_", "rzp_test_", "live_pub_", "test_pub_")
 # Publishable or test-mode keys and Stripe's documented test key: not passwords.
-_NOT_PASSWORDS = ("pk_live_", "pk_test_", "sk_test_", "rk_test_", "phc_", "pk-lf-")
+_NOT_PASSWORDS = (*PUBLIC_PREFIXES, "sk_test_", "rk_test_")
 _COMMON_PASSWORDS = frozenset({
     "password", "passwd", "secret", "postgres", "admin", "root", "changeme", "test", "guest",
     "pass", "mysql", "redis", "example", "default", "user", "username",
@@ -341,9 +347,6 @@ def bech32(secret: str) -> bool:
     return _bech32_polymod(_bech32_hrp_expand(hrp) + [_BECH32.index(c) for c in data]) == 1
 
 
-# Keys made to be shipped to browsers and apps (PostHog project keys, Stripe publishable keys,
-# Langfuse public keys): public by design, never a finding.
-PUBLIC_PREFIXES = ("phc_", "pk_live_", "pk_test_", "pk-lf-")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _HEX = re.compile(r"[0-9a-f]+|[0-9A-F]+")
 _QUALIFIED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
