@@ -25,7 +25,7 @@ from keylint.scanner.delta import change
 from keylint.scanner.detector import Detector
 from keylint.scanner.engine import detector_for, scan_spans
 from keylint.scanner.finding import Finding
-from keylint.scanner.gitlog import Repo, read_blobs
+from keylint.scanner.gitlog import Blob, Repo, read_blobs
 from keylint.scanner.run import to_scan
 from keylint.scanner.thorough import binary_text, scan_git_blob
 
@@ -86,9 +86,11 @@ class _Kept:
 
 
 def scan_tasks(repo: Repo, tasks: Iterable[Task], max_size: int,
-               rule_ids: tuple[str, ...] | None, gate: Gate | None = None) -> dict[str, Any]:
+               rule_ids: tuple[str, ...] | None, gate: Gate | None = None,
+               absent: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Scan the blobs of `tasks` (oldest first; a live stream is fine) through one `git cat-file`.
-    JSON-able, as a worker returns it: per blob the findings made there, the secrets it holds."""
+    JSON-able, as a worker returns it: per blob the findings made there, the secrets it holds.
+    `absent`: blobs a partial clone does not hold (reported, not asked of git)."""
     detector = detector_for(rule_ids)
     fetched: set[str] = set()
 
@@ -102,13 +104,12 @@ def scan_tasks(repo: Repo, tasks: Iterable[Task], max_size: int,
     kept = _Kept()
     out: dict[str, Any] = {"found": [], "held": [], "problems": [], "scanned": 0, "bytes": 0,
                            "lfs": 0}
-    for blob, (earlier, task) in read_blobs(repo, wanted(), max_size):
+    for blob, (earlier, task) in read_blobs(repo, wanted(), max_size, absent):
         if earlier:
             kept.put(blob.id, _earlier(blob.data, task.name, detector))
             continue
         try:
-            version = _scan_one(task, blob.data, blob.size, blob.missing, max_size,
-                                kept.get(task.before), out, detector, gate)
+            version = _scan_one(task, blob, max_size, kept.get(task.before), out, detector, gate)
         except Exception as exc:  # a bug met in one blob: its error, the others still scanned
             out["problems"].append([task.label, internal_error(exc), True, False])
             version = _Version(None, [])
@@ -125,12 +126,11 @@ def _earlier(data: bytes | None, name: str, detector: Detector) -> _Version:
     return _Version(text, [(f.hashed_secret, s, e) for f, s, e in scan_spans(text, name, detector)])
 
 
-def _scan_one(task: Task, data: bytes | None, size: int, missing: bool, max_size: int,
-              old: _Version | None, out: dict[str, Any], detector: Detector,
-              gate: Gate | None) -> _Version:
-    if missing:
-        out["problems"].append([task.label, "not in this clone (a partial or damaged clone?): "
-                                "not scanned; fetch it or use a full clone", True, False])
+def _scan_one(task: Task, blob: Blob, max_size: int, old: _Version | None,
+              out: dict[str, Any], detector: Detector, gate: Gate | None) -> _Version:
+    data, size = blob.data, blob.size
+    if blob.missing:
+        out["problems"].append([task.label, _unread(blob.why), True, False])
         return _Version(None, [])
     if data is None and gate is not None and gate.stream_large:
         found = scan_git_blob(gate.where, task.blob, task.name, detector)
@@ -167,6 +167,14 @@ def _scan_one(task: Task, data: bytes | None, size: int, missing: bool, max_size
     out["scanned"] += 1
     held = _record(task, spans, had, out, held)
     return _Version(text, held)
+
+
+def _unread(why: str) -> str:
+    """Why a blob was not scanned, from git's message (empty: git said "missing")."""
+    if not why or "promisor" in why:
+        return ("not in this clone (a partial or damaged clone?): not scanned; fetch it or use "
+                "a full clone")
+    return f"unreadable in this clone ({why}): not scanned; repair it (git fsck) or use a sound clone"
 
 
 def _record(task: Task, spans: list[tuple[Finding, int, int]], had: set[str],

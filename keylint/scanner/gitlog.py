@@ -13,13 +13,15 @@ that is not here is reported as missing instead.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import itertools
 import os
 import queue
 import subprocess
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 
 from keylint.errors import KeylintError
 
@@ -219,64 +221,133 @@ def _record(log: Log, meta: bytes, commit: int, path: str) -> str | None:
 
 @dataclass(frozen=True)
 class Blob:
-    """One blob's bytes, or why there are none (missing from this clone, over the size limit)."""
+    """One blob's bytes, or why there are none (missing from this clone, over the size limit,
+    unreadable: `why` then holds git's one-line reason)."""
 
     id: str
     data: bytes | None
     size: int = 0
     missing: bool = False
+    why: str = ""
 
 
-def read_blobs(repo: Repo, items: Iterable[tuple[str, T]], max_size: int) -> Iterator[tuple[Blob, T]]:
-    """Stream blobs through one `git cat-file --batch`, one in memory at a time, each with the
-    tag it came with. `items` may be a live stream: a thread hands each id to git as it comes.
-    A blob over `max_size` is read past, not kept."""
-    proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo.where, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
-    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
-    asked: queue.SimpleQueue[tuple[str, T] | None] = queue.SimpleQueue()
+def absent_blobs(repo: Repo, specs: Sequence[Sequence[str]]) -> frozenset[str]:
+    """In a partial clone, the objects the revisions reach that this clone does not hold
+    (`git rev-list --objects --missing=print`); empty elsewhere (git then answers "missing"
+    itself). `git cat-file` in a partial clone stops at the first object it would have to
+    fetch, so these are never asked for."""
+    promisor = _run(["config", "--get-regexp", r"^(remote\..*\.promisor|extensions\.partialclone)$"],
+                    repo.where)
+    if promisor.returncode != 0 or not promisor.stdout.strip():
+        return frozenset()
+    absent: set[str] = set()
+    for spec in specs:
+        out = _run(["rev-list", "--objects", "--missing=print", *spec, "--"], repo.where)
+        absent.update(line[1:].decode() for line in out.stdout.splitlines() if line[:1] == b"?")
+    return frozenset(absent)
 
-    def ids() -> Iterator[str]:
+
+def read_blobs(repo: Repo, items: Iterable[tuple[str, T]], max_size: int,
+               absent: frozenset[str] = frozenset()) -> Iterator[tuple[Blob, T]]:
+    """Stream blobs through `git cat-file --batch`, one in memory at a time, each with the tag it
+    came with. `items` may be a live stream: a thread hands each id to git as it comes. A blob
+    over `max_size` is read past, not kept; one in `absent` is not asked for.
+
+    git stops at an object it cannot read (a corrupt pack, a partial clone's missing blob): that
+    blob is returned with git's reason and a new `git cat-file` reads on. A failure that names
+    no blob it was asked for is KeylintError."""
+    source = iter(items)
+    while True:
+        batch = _Batch(repo, source, absent)
+        yield from batch.answers(max_size)
+        if batch.failed is None:
+            return
+        yield batch.failed
+        source = itertools.chain(batch.unasked(), source)
+
+
+class _Batch:
+    """One `git cat-file --batch` run over a stream of (id, tag) items."""
+
+    def __init__(self, repo: Repo, items: Iterator[tuple[str, Any]],
+                 absent: frozenset[str]) -> None:
+        self._where, self._absent = repo.where, absent
+        self._proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo.where,
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, env=_env())
+        assert self._proc.stdin is not None
+        self._asked: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
+        self._feeder = threading.Thread(target=_feed, args=(self._proc.stdin, self._ids(items)),
+                                        daemon=True)
+        self._feeder.start()
+        self.failed: tuple[Blob, Any] | None = None
+
+    def _ids(self, items: Iterator[tuple[str, Any]]) -> Iterator[str]:
         try:
             for item in items:
-                asked.put(item)
-                yield item[0]
+                self._asked.put(item)
+                if item[0] not in self._absent:
+                    yield item[0]
         finally:
-            asked.put(None)
+            self._asked.put(None)
 
-    feeder = threading.Thread(target=_feed, args=(proc.stdin, ids()), daemon=True)
-    feeder.start()
-    out = proc.stdout
-    finished = False
-    try:
-        while (item := asked.get()) is not None:
-            expected, tag = item
-            header = out.readline().split()
-            if len(header) == 2 and header[1] == b"missing":
-                yield Blob(expected, None, missing=True), tag
-                continue
-            if len(header) != 3:
-                break  # cat-file stopped: its status and message are reported below
-            size = int(header[2])
-            if size > max_size:
-                _skip(out, size + 1)
-                yield Blob(expected, None, size), tag
-                continue
-            data = out.read(size)
-            out.read(1)  # the newline after each object
-            yield Blob(expected, data, size), tag
-        else:
-            finished = True
-    finally:
-        if not finished:
-            proc.kill()
-        stderr = proc.stderr.read()
-        out.close()
-        if finished:
-            feeder.join()
-        status = proc.wait()
-    if status != 0 or not finished:
-        raise KeylintError(f"{repo.where}: git cat-file failed: {_last_line(stderr)}")
+    def answers(self, max_size: int) -> Iterator[tuple[Blob, Any]]:
+        proc = self._proc
+        assert proc.stdout is not None and proc.stderr is not None
+        out = proc.stdout
+        finished = False
+        expected = ""
+        try:
+            while (item := self._asked.get()) is not None:
+                expected, tag = item
+                if expected in self._absent:
+                    yield Blob(expected, None, missing=True), tag
+                    continue
+                header = out.readline().split()
+                if len(header) == 2 and header[1] == b"missing":
+                    yield Blob(expected, None, missing=True), tag
+                    continue
+                if len(header) != 3:
+                    self.failed = Blob(expected, None, missing=True), tag
+                    break  # cat-file stopped: its status and message are read below
+                size = int(header[2])
+                if size > max_size:
+                    _skip(out, size + 1)
+                    yield Blob(expected, None, size), tag
+                    continue
+                data = out.read(size)
+                if len(data) < size or out.read(1) != b"\n":  # stopped inside the object
+                    self.failed = Blob(expected, None, size, missing=True), tag
+                    break
+                yield Blob(expected, data, size), tag
+            else:
+                finished = True
+        finally:
+            if not finished:
+                proc.kill()
+            stderr = proc.stderr.read()
+            out.close()
+            if finished:
+                self._feeder.join()
+            status = proc.wait()
+        if finished and status == 0:
+            return
+        why = _last_line(stderr)
+        if self.failed is None or expected not in why:
+            raise KeylintError(f"{self._where}: git cat-file failed: {why}")
+        blob, tag = self.failed
+        self.failed = dataclasses.replace(blob, why=why), tag
+
+    def unasked(self) -> Iterator[tuple[str, Any]]:
+        """What this run was handed after the blob it stopped at (a later run asks for it)."""
+        self._feeder.join()  # it stops at its next write (git is gone) or when items end
+        while True:
+            try:
+                item = self._asked.get_nowait()
+            except queue.Empty:
+                return
+            if item is not None:
+                yield item
 
 
 def _skip(stream: IO[bytes], n: int) -> None:

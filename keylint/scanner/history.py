@@ -22,7 +22,7 @@ from keylint.scanner.blobscan import Gate, Task, scan_tasks
 from keylint.scanner.engine import detector_for
 from keylint.scanner.files import Problem, display_path
 from keylint.scanner.finding import Finding
-from keylint.scanner.gitlog import Log, Repo, head_blobs, open_repo, read_log, rev_list
+from keylint.scanner.gitlog import Log, Repo, absent_blobs, head_blobs, open_repo, read_log, rev_list
 from keylint.scanner.run import ScanResult
 from keylint.scanner.workers import StreamPool
 
@@ -81,7 +81,7 @@ def scan_history(path: str, specs: Sequence[Sequence[str]], cfg: Config, *, jobs
     parallel = jobs > 1 and len(order) >= _PARALLEL_MIN_COMMITS
     log, parts = _changed_parts(repo, order, names, cfg, rule_ids, jobs if parallel else 1,
                                 Gate(repo.where, cfg.max_file_size == DEFAULT_MAX_FILE_SIZE)
-                                if gate else None)
+                                if gate else None, absent_blobs(repo, specs))
     found: dict[str, list[Finding]] = {}
     held: dict[str, list[str]] = {}
     for part in parts:
@@ -131,14 +131,14 @@ class _Router:
 
 
 def _changed_parts(repo: Repo, order: list[str], names: _Names, cfg: Config,
-                   rule_ids: tuple[str, ...] | None, jobs: int,
-                   reader: Gate | None) -> tuple[Log, list[Part]]:
+                   rule_ids: tuple[str, ...] | None, jobs: int, reader: Gate | None,
+                   absent: frozenset[str]) -> tuple[Log, list[Part]]:
     """Each blob as git log first shows it, scanned only where it differs from the version it
     replaced (blobscan); the versions of one file go to the same worker."""
 
     def work(tasks: Iterable[list[object]]) -> object:
         return scan_tasks(repo, (Task(*t) for t in tasks), cfg.max_file_size,  # type: ignore[arg-type]
-                          rule_ids, reader)
+                          rule_ids, reader, absent)
 
     pool = StreamPool(jobs, work) if jobs > 1 else None
     tasks: list[list[object]] = []

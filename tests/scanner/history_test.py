@@ -363,12 +363,12 @@ def test_each_blob_is_read_once(repo: Path, monkeypatch: pytest.MonkeyPatch) -> 
     asked: list[str] = []
     real = gitlog.read_blobs
 
-    def counting(repo_: gitlog.Repo, items, max_size: int):  # type: ignore[no-untyped-def]
+    def counting(repo_: gitlog.Repo, items, max_size: int, absent):  # type: ignore[no-untyped-def]
         def recorded():  # type: ignore[no-untyped-def]
             for item in items:
                 asked.append(item[0])
                 yield item
-        return real(repo_, recorded(), max_size)
+        return real(repo_, recorded(), max_size, absent)
 
     monkeypatch.setattr("keylint.scanner.blobscan.read_blobs", counting)
     [f] = scan(repo)
