@@ -102,6 +102,22 @@ def test_notebook_cells_are_scanned_with_file_lines_and_images_are_not() -> None
     assert notebook_text(data).count(b"\n") == data.count(b"\n")
 
 
+def test_a_key_beside_an_image_payload_or_in_an_svg_output_is_found() -> None:
+    # Only the base64 payload is blanked: a hand-edited or minified notebook puts other outputs
+    # on the image's line, and an SVG output is text that can carry a key like any other.
+    key = fake_key("huggingface-user-token")
+    image = "iVBORw0KGgo/" + fake_key("google-api-key") + "/AAAA"
+    same_line = json.dumps({"cells": [{"cell_type": "code", "source": [], "outputs": [
+        {"output_type": "display_data", "metadata": {},
+         "data": {"image/png": image, "text/plain": f"HF_TOKEN={key}"}}]}]}).encode()
+    svg = _notebook([], image).replace(b'"text/plain"', b'"image/svg+xml": "<svg><text>HF_TOKEN '
+                                        + key.encode() + b'</text></svg>",\n    "text/plain"')
+    for data in (same_line, svg):
+        blanked = notebook_text(data)
+        assert [f.secret for f in scan_bytes(blanked, "nb.ipynb")] == [key]
+        assert len(blanked) == len(data)
+
+
 def test_columns_of_many_findings_on_one_line_count_characters() -> None:
     keys = [fake_key("github-token", i) for i in range(4)]
     data = (f'é = "{keys[0]}"; clé€ = "{keys[1]}", '.encode() + b"\xff\xe2\x82 "
