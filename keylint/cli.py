@@ -99,7 +99,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="surrogateescape")
     chosen = argv[0] if argv and argv[0] in {name for name, _, _ in COMMANDS} else None
     parser = build_parser(chosen)
+    dash_files: list[str] = []
+    if chosen == "fix":  # the keylint-fix hook: pre-commit appends file names with no `--`
+        from keylint.hooks.precommit import split_dash_files
+
+        options, dash_files = split_dash_files(argv[1:])
+        argv = [chosen, *options]
     args = parser.parse_args(argv)
+    if dash_files:
+        args.paths += dash_files
     try:
         return int(importlib.import_module(args._module).run(args))
     except KeylintError as exc:

@@ -167,6 +167,21 @@ def _report_problems(problems: Sequence[Problem]) -> bool:
     return any(p.error for p in problems)
 
 
+def split_dash_files(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The arguments that are options, and the files whose names start with `-`.
+
+    pre-commit appends the staged file names to the hook's arguments with no `--` before them:
+    a committed file named `--pre-push=origin` or `--config=x.toml` would otherwise be read as
+    that option and switch the scan off for the rest of the commit. An argument that names a
+    path which exists is a file, whatever it looks like."""
+    options: list[str] = []
+    files: list[str] = []
+    for arg in argv:
+        dashed = arg.startswith("-") and arg not in ("-", "--")
+        (files if dashed and os.path.lexists(arg) else options).append(arg)
+    return options, files
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Exit 1 on new findings, 0 when clean, 2 on a bad baseline, config or unreadable file."""
     from keylint.cli import MaskingParser  # usage errors must not echo a key back
@@ -182,7 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pre-push", metavar="REMOTE",
                         help="run as git's pre-push hook: scan the commits named on standard "
                              "input (`keylint install-hook --pre-push` writes such a hook)")
-    args = parser.parse_args(argv)
+    options, dash_files = split_dash_files(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(options)
+    args.filenames += dash_files
     from keylint.masking import redact_text
 
     try:

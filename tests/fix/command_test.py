@@ -401,3 +401,14 @@ def test_scan_does_not_import_the_fixer() -> None:
             "print(sorted(m for m in sys.modules if m == 'libcst' or m.startswith('keylint.fix')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_file_named_like_an_option_is_a_file_to_fix(repo: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # The keylint-fix hook gets pre-commit's file names with no `--` before them: a file named
+    # `--env-file=app.txt` must not send the values to a file that is committed.
+    (repo / "--env-file=app.txt").write_text("notes\n")
+    assert main(["fix", "--env-file=app.txt", "app.py"]) == 1
+    _out(capsys)
+    assert not (repo / "app.txt").exists()
+    assert dotenv.read(repo / ".env") == {"OPENAI_API_KEY": K}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -225,3 +227,17 @@ def test_an_unreadable_argument_outranks_findings(repo: Path, monkeypatch: pytes
     assert main(["leak.py", "missing.py"]) == 2
     out = capsys.readouterr()
     assert "leak.py:1:" in out.out and "error: missing.py: no such file or directory" in out.err
+
+
+@pytest.mark.parametrize("name", ["--pre-push=origin", "--config=lax.toml", "--baseline=lax.json"])
+def test_a_staged_file_named_like_an_option_is_scanned_not_obeyed(work: Path, name: str) -> None:
+    # pre-commit appends file names with no `--` before them: a committed file named like an
+    # option must not switch the scan off for the key committed beside it.
+    write(work, "lax.toml", '[tool.keylint]\nexclude = ["*.py"]\n')
+    write(work, "app.py", openai_line(3))
+    assert keylint(work, "baseline", "create", "--baseline", "lax.json", "app.py").returncode == 0
+    write(work, name, "nothing here\n")
+    done = subprocess.run([sys.executable, "-m", "keylint.hooks.precommit", name, "app.py"],
+                          cwd=work, input="", capture_output=True, text=True, check=False)
+    assert done.returncode == 1, done.stderr
+    assert "app.py:1:" in done.stdout
