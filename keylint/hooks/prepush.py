@@ -13,6 +13,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Mapping
 
+from keylint.errors import KeylintError
 from keylint.scanner.ranges import range_spec
 
 
@@ -43,8 +44,12 @@ def specs_from_stdin(text: str, remote: str, cwd: str = ".") -> list[list[str]]:
     specs: list[list[str]] = []
     for line in text.splitlines():
         parts = line.split()
-        if len(parts) != 4:
+        if not parts:
             continue
+        if len(parts) != 4:  # git writes four fields: anything else is not git, fail closed
+            raise KeylintError(f"pre-push: standard input: expected '<local ref> <local sha> "
+                               f"<remote ref> <remote sha>', got a line of {len(parts)} "
+                               "field(s)")
         _local_ref, local_sha, _remote_ref, remote_sha = parts
         if _zero(local_sha):
             continue

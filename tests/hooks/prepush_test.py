@@ -108,6 +108,17 @@ def test_hook_bad_range_is_an_error(repo: Path, remote: Path) -> None:
     assert done.returncode == 2 and "bad revision or range" in done.stderr
 
 
+@pytest.mark.parametrize("stdin", ["garbage\n", f"refs/heads/main {'a' * 40}\n"])
+def test_a_line_git_never_writes_fails_closed(repo: Path, stdin: str) -> None:
+    write(repo, "app.py", openai_line(5))
+    stage(repo, ["app.py"])
+    git(repo, "commit", "-qm", "key")
+    done = subprocess.run([sys.executable, "-m", "keylint.hooks.precommit", "--pre-push", "origin"],
+                          cwd=repo, input=stdin, capture_output=True, text=True, check=False)
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.splitlines()) == 1 and "standard input" in done.stderr
+
+
 def test_specs_from_env() -> None:
     assert specs_from_env({}) is None
     assert specs_from_env({"PRE_COMMIT_FROM_REF": "a", "PRE_COMMIT_TO_REF": "b"}) == [["a..b"]]
