@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from keylint.errors import internal_error
-from keylint.scanner.delta import change
+from keylint.scanner.delta import change, has_pem
 from keylint.scanner.detector import Detector
 from keylint.scanner.engine import detector_for, scan_spans
 from keylint.scanner.finding import Finding
@@ -59,30 +59,44 @@ class Task:
 class _Version:
     text: bytes | None  # what the detector reads (None: binary, missing, too large)
     held: Held
+    pem: bool = False  # has_pem(text)
 
 
 class _Kept:
-    """Old versions by blob id, least recently used dropped past the byte budget."""
+    """Old versions by blob id, within a byte budget. A version that a newer one replaced is
+    needed again only where another branch edits it too: past half of the budget, those go
+    first (least recently used first), so the files not yet replaced stay (each one's next edit
+    would otherwise be scanned whole)."""
 
-    def __init__(self, budget: int = _BUDGET) -> None:
-        self._items: OrderedDict[str, _Version] = OrderedDict()
-        self._size = 0
-        self._budget = budget
+    def __init__(self) -> None:
+        self._current: OrderedDict[str, _Version] = OrderedDict()
+        self._replaced: OrderedDict[str, _Version] = OrderedDict()
+        self._sizes = [0, 0]  # bytes in _current, in _replaced
+        self._budget = _BUDGET
 
     def get(self, blob: str | None) -> _Version | None:
-        if blob is None or blob not in self._items:
-            return None
-        self._items.move_to_end(blob)
-        return self._items[blob]
+        for items in (self._current, self._replaced):
+            if blob is not None and blob in items:
+                items.move_to_end(blob)
+                return items[blob]
+        return None
 
-    def put(self, blob: str, version: _Version) -> None:
-        if blob in self._items:
+    def put(self, blob: str, version: _Version, replaced: str | None = None) -> None:
+        """Keep `version`, which took the place of `replaced`."""
+        if replaced is not None and replaced in self._current:
+            old = self._current.pop(replaced)
+            self._replaced[replaced] = old
+            self._sizes[0] -= len(old.text or b"")
+            self._sizes[1] += len(old.text or b"")
+        if blob in self._current or blob in self._replaced:
             return
-        self._items[blob] = version
-        self._size += len(version.text or b"")
-        while self._size > self._budget and len(self._items) > 1:
-            _, dropped = self._items.popitem(last=False)
-            self._size -= len(dropped.text or b"")
+        self._current[blob] = version
+        self._sizes[0] += len(version.text or b"")
+        while sum(self._sizes) > self._budget and len(self._current) + len(self._replaced) > 1:
+            i = 1 if self._replaced and (self._sizes[1] > self._budget // 2
+                                         or not self._current) else 0
+            _, dropped = (self._current, self._replaced)[i].popitem(last=False)
+            self._sizes[i] -= len(dropped.text or b"")
 
 
 def scan_tasks(repo: Repo, tasks: Iterable[Task], max_size: int,
@@ -113,7 +127,7 @@ def scan_tasks(repo: Repo, tasks: Iterable[Task], max_size: int,
         except Exception as exc:  # a bug met in one blob: its error, the others still scanned
             out["problems"].append([task.label, internal_error(exc), True, False])
             version = _Version(None, [])
-        kept.put(blob.id, version)
+        kept.put(blob.id, version, task.before)
     return out
 
 
@@ -123,7 +137,8 @@ def _earlier(data: bytes | None, name: str, detector: Detector) -> _Version:
     text = to_scan(data, name)[0] if data is not None else None
     if text is None:
         return _Version(None, [])
-    return _Version(text, [(f.hashed_secret, s, e) for f, s, e in scan_spans(text, name, detector)])
+    return _Version(text, [(f.hashed_secret, s, e) for f, s, e in scan_spans(text, name, detector)],
+                    has_pem(text))
 
 
 def _scan_one(task: Task, blob: Blob, max_size: int, old: _Version | None,
@@ -154,7 +169,8 @@ def _scan_one(task: Task, blob: Blob, max_size: int, old: _Version | None,
     had: set[str] = set()
     if old is not None and old.text is not None:
         had = {h for h, _, _ in old.held}
-        delta = change(old.text, text)
+        delta = change(old.text, text, old.pem)
+        pem = delta.pem
         spans = scan_spans(text, task.name, detector, delta.start, delta.end)
         for h, start, end in old.held:
             moved = delta.carried(start, end, len(old.text))
@@ -163,10 +179,11 @@ def _scan_one(task: Task, blob: Blob, max_size: int, old: _Version | None,
         out["bytes"] += delta.end - delta.start
     else:
         spans = scan_spans(text, task.name, detector)
+        pem = has_pem(text)
         out["bytes"] += len(text)
     out["scanned"] += 1
     held = _record(task, spans, had, out, held)
-    return _Version(text, held)
+    return _Version(text, held, pem)
 
 
 def _unread(why: str) -> str:

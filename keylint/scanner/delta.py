@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CONTEXT = 3  # lines around the change that are scanned again
-_STEP = 4096
 _PEM_REACH = 16384  # how far a PEM block's markers are looked for around the change
 
 
@@ -27,6 +26,7 @@ class Change:
     prefix: int
     suffix: int
     shift: int  # len(new) - len(old): where a secret in the common suffix moved to
+    pem: bool = True  # has_pem(new)
 
     def carried(self, old_start: int, old_end: int, old_len: int) -> int | None:
         """Where a secret at `old[old_start:old_end]` sits in the new version, or None when the
@@ -39,39 +39,35 @@ class Change:
 
 
 def _common_prefix(a: bytes, b: bytes, limit: int) -> int:
-    i = 0
-    while i < limit:
-        j = min(limit, i + _STEP)
-        if a[i:j] != b[i:j]:
-            lo, hi = i, j  # a[:lo] == b[:lo]; they differ before hi
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                if a[lo:mid] == b[lo:mid]:
-                    lo = mid
-                else:
-                    hi = mid
-            return lo
-        i = j
-    return limit
+    """Length of the longest common prefix, at most `limit`: a binary search of memcmp calls
+    (`startswith` over a view of `b`, nothing copied)."""
+    view = memoryview(b)
+    if a.startswith(view[:limit]):
+        return limit
+    lo, hi = 0, limit  # a[:lo] == b[:lo]; they differ before hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if a.startswith(view[lo:mid], lo):
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
-    """Length of the longest common suffix, at most `limit`."""
+    """Length of the longest common suffix, at most `limit` (as `_common_prefix`, from the end)."""
     n, m = len(a), len(b)
-    k = 0
-    while k < limit:
-        step = min(limit, k + _STEP)
-        if a[n - step:n - k] != b[m - step:m - k]:
-            lo, hi = k, step  # the last lo bytes agree; they differ within the last hi
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                if a[n - mid:n - lo] == b[m - mid:m - lo]:
-                    lo = mid
-                else:
-                    hi = mid
-            return lo
-        k = step
-    return limit
+    view = memoryview(b)
+    if a.endswith(view[m - limit:]):
+        return limit
+    lo, hi = 0, limit  # the last lo bytes agree; they differ within the last hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if a.endswith(view[m - mid:m - lo], 0, n - lo):
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 def _line_start(data: bytes, pos: int, back: int) -> int:
@@ -95,20 +91,32 @@ def _line_end(data: bytes, pos: int, ahead: int) -> int:
     return end
 
 
-def change(old: bytes, new: bytes) -> Change:
-    """The part of `new` to scan, given that `old` was scanned."""
+_PEM = b"-----BEGIN"
+
+
+def has_pem(text: bytes) -> bool:
+    """Whether `text` holds a PEM block's first marker (`change` then looks for the block)."""
+    return _PEM in text
+
+
+def change(old: bytes, new: bytes, old_pem: bool = True) -> Change:
+    """The part of `new` to scan, given that `old` was scanned (`old_pem`: `has_pem(old)`;
+    without a marker in `old`, only the part that changed is searched for one)."""
     limit = min(len(old), len(new))
     prefix = _common_prefix(old, new, limit)
     suffix = _common_suffix(old, new, limit - prefix)
     start = _line_start(new, prefix, CONTEXT)
     end = _line_end(new, max(prefix, len(new) - suffix), CONTEXT)
-    if b"-----BEGIN" not in new:
-        return Change(start, end, prefix, suffix, len(new) - len(old))
+    # A marker in `new` but not in `old` overlaps what lies between the common prefix and suffix.
+    pem = has_pem(new) if old_pem else new.find(_PEM, max(0, prefix - len(_PEM) + 1),
+                                                   len(new) - suffix + len(_PEM) - 1) >= 0
+    if not pem:
+        return Change(start, end, prefix, suffix, len(new) - len(old), pem)
     # Inside a PEM block: scan all of it (its body lines alone are no finding).
-    begin = new.rfind(b"-----BEGIN", max(0, start - _PEM_REACH), start)
+    begin = new.rfind(_PEM, max(0, start - _PEM_REACH), start)
     if begin >= 0 and new.find(b"-----END", begin, start) < 0:
         start = _line_start(new, begin, 0)
     close = new.find(b"-----END", end, end + _PEM_REACH)
-    if close >= 0 and new.find(b"-----BEGIN", end, close) < 0:
+    if close >= 0 and new.find(_PEM, end, close) < 0:
         end = _line_end(new, close, 0)
-    return Change(start, end, prefix, suffix, len(new) - len(old))
+    return Change(start, end, prefix, suffix, len(new) - len(old), pem)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from keylint.scanner.delta import CONTEXT, change
+from keylint.scanner.delta import CONTEXT, change, has_pem
 
 LINES = st.lists(st.sampled_from([b"a = 1\n", b"b = 2\n", b"key\n", b"\n", b"x"]), max_size=30)
 
@@ -56,3 +56,31 @@ def test_identical_versions_leave_only_context() -> None:
     c = change(text, text)
     assert (c.prefix, c.suffix) == (len(text), 0)
     assert c.carried(0, 5, len(text)) == 0
+
+
+PIECES = st.lists(st.sampled_from([b"a", b"\n", b"-----BEGIN", b"-----END", b"-----", b"BEGIN",
+                                   b"N", b"k = 1\n"]), max_size=40)
+
+
+@given(PIECES, PIECES)
+def test_the_common_prefix_and_suffix_are_the_longest(old_parts: list[bytes],
+                                                      new_parts: list[bytes]) -> None:
+    old, new = b"".join(old_parts), b"".join(new_parts)
+    c = change(old, new)
+    if c.prefix < min(len(old), len(new)):
+        assert old[c.prefix] != new[c.prefix]
+    room = min(len(old), len(new)) - c.prefix
+    if c.suffix < room:
+        assert old[len(old) - c.suffix - 1] != new[len(new) - c.suffix - 1]
+
+
+@given(PIECES, PIECES)
+@example([b"-----", b"a"], [b"-----BEGIN"])  # a marker completed after the common prefix
+@example([b"a", b"BEGIN"], [b"-----BEGIN"])  # one completed before the common suffix
+def test_knowing_the_old_version_has_no_pem_marker_changes_nothing(old_parts: list[bytes],
+                                                                   new_parts: list[bytes]) -> None:
+    """Without a marker in the old version only the changed part is searched for one: the
+    answer is the one a search of the whole new version gives."""
+    old, new = b"".join(old_parts), b"".join(new_parts)
+    told = change(old, new, has_pem(old))
+    assert told == change(old, new) and told.pem == has_pem(new)

@@ -118,3 +118,4 @@ def test_what_git_cannot_start_on_is_one_error(tmp_path: Path) -> None:
     (repo / ".git" / "objects").rename(repo / ".git" / "gone")
     with pytest.raises(KeylintError, match="git cat-file failed"):
         list(gitlog.read_blobs(r, [("0" * 39 + "1", None)], 1000))
+

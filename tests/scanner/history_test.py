@@ -503,3 +503,29 @@ def test_commits_is_a_gate_it_reads_binary_and_large_blobs(repo: Path) -> None:
     assert key not in ranged.stdout + ranged.stderr and other not in ranged.stdout
     whole = keylint(repo, "scan", "--history")
     assert whole.returncode == 0 and "note: huge.txt@" in whole.stderr
+
+
+def test_files_not_yet_edited_again_keep_their_place_in_memory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file edited over and over must not push out the last versions of the files beside it:
+    their next edit would then be scanned whole (work counted in bytes scanned)."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    def rows(name: str) -> str:
+        return "".join(f"{name[0]}_{n} = {n}\n" for n in range(150))  # 1.5 kB
+
+    for name in ("a.py", "b.py", "c.py", "hot.py"):
+        write(repo, name, rows(name))
+    commit(repo, "four files")
+    for n in range(12):
+        write(repo, "hot.py", rows("hot.py") + f"edit = {n}\n")
+        commit(repo, f"hot {n}")
+    for name in ("a.py", "b.py", "c.py"):
+        write(repo, name, rows(name) + "tail = 1\n")
+        commit(repo, f"edit {name}")
+    monkeypatch.setattr("keylint.scanner.blobscan._BUDGET", 14000)
+    result = scan_history(str(repo), [["--all"]], Config(), cwd=str(repo), jobs=1)
+    first = sum(len(rows(name)) for name in ("a.py", "b.py", "c.py", "hot.py"))
+    # Each first version whole, then each edit's line and the three lines around it.
+    assert first < result.bytes_scanned < first + 15 * 60
