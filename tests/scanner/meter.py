@@ -139,16 +139,30 @@ class CountingPattern:
         return self._pattern.sub(repl, data, count)
 
 
+class _CountingExact:
+    """A detector's exact patterns (compiled on first use), each counting for a Meter."""
+
+    def __init__(self, exact: Any, meter: Meter) -> None:
+        self._exact = exact
+        self._meter = meter
+        self._wrapped: dict[str, CountingPattern] = {}
+
+    def __getitem__(self, rule_id: str) -> CountingPattern:
+        if rule_id not in self._wrapped:
+            self._wrapped[rule_id] = CountingPattern(self._exact[rule_id], self._meter)
+        return self._wrapped[rule_id]
+
+
 def metered(monkeypatch: pytest.MonkeyPatch, detector: Detector,
             *modules: ModuleType) -> Meter:
     """A Meter counting every pattern of `detector` and every module-level pattern of
     `modules` (for the duration of the test)."""
     meter = Meter()
+    detector._named_triggers()  # compiled on first use: compile it now so that it is counted
     for name, value in vars(detector).items():
         if name in ("_combined_plain", "_master_plain", "_master") and value is not None:
             monkeypatch.setattr(detector, name, CountingPattern(value, meter))
-    monkeypatch.setattr(detector, "_exact", {
-        k: CountingPattern(v, meter) for k, v in detector._exact.items()})
+    monkeypatch.setattr(detector, "_exact", _CountingExact(detector._exact, meter))
     for module in modules:
         for name, value in list(vars(module).items()):
             if isinstance(value, re.Pattern):
