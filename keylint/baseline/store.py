@@ -147,9 +147,11 @@ def write_atomic(path: Path, text: str) -> None:
         else:
             os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):  # a full disk names no file: the error must name this one
+            raise OSError(exc.errno, f"cannot write: {exc.strerror or exc}", str(path)) from None
         raise
 
 

@@ -82,6 +82,24 @@ def test_a_failing_change_leaves_the_bytes(tmp_path: Path) -> None:
     assert sorted(os.listdir(tmp_path)) == ["b.json"]
 
 
+def test_a_full_disk_is_one_line_naming_the_baseline(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from keylint.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text("x = 1\n")
+
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")  # as the kernel says it: no file name
+
+    monkeypatch.setattr(os, "fsync", full)
+    assert main(["baseline", "create"]) == 2
+    err = capsys.readouterr().err
+    assert err == "keylint: error: .secrets.baseline: cannot write: No space left on device\n"
+    assert not [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]
+
+
 def test_an_interrupted_write_leaves_the_old_file(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "b.json"
