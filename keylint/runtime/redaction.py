@@ -8,10 +8,12 @@ Pragmas (`# pragma: allowlist secret`) are ignored here: output is redacted rega
 
 from __future__ import annotations
 
+import codecs
 import functools
+import itertools
 import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from keylint.masking import mask
@@ -190,18 +192,69 @@ def _tail_lines(data: bytes, cut: int) -> bytes:
 
 
 def redact_stream(src: BinaryIO, dst: BinaryIO, chunk_size: int = 1 << 20) -> int:
-    """Copy `src` to `dst` with every secret masked; return the number of secrets masked."""
+    """Copy `src` to `dst` with every secret masked; return the number of secrets masked.
+
+    A stream that starts with a UTF-16 or UTF-32 byte-order mark (PowerShell's `>` and `Out-File`
+    write UTF-16) is redacted as the text it encodes, written back in its own encoding, and then
+    as the bytes it is (a mark is only a claim: what follows may be plain ASCII)."""
     redactor = StreamRedactor()
-    for piece in _chunks(src, chunk_size):
-        out = redactor.feed(piece)
-        if out:
-            dst.write(out)
+    pieces = _chunks(src, chunk_size)
+    head = b""
+    for piece in pieces:  # enough bytes to see a byte-order mark (a pipe may give fewer)
+        head += piece
+        if len(head) >= 4:
+            break
+    codec = next(((bom, c) for bom, c in _WIDE_BOMS if head.startswith(bom)), None)
+    if codec is None:
+        stages: list[Callable[[bytes, bool], bytes]] = [_stage(redactor)]
+    else:
+        dst.write(codec[0])
+        head = head[len(codec[0]):]
+        wide = _Wide(codec[1])
+        raw = StreamRedactor(redactor._detector)
+        stages = [wide.decode, _stage(redactor), wide.encode, _stage(raw)]
+    for piece in itertools.chain([head], pieces):
+        for stage in stages:
+            piece = stage(piece, False)
+        if piece:
+            dst.write(piece)
             dst.flush()
-    out = redactor.flush()
+    out = b""
+    for stage in stages:
+        out = stage(out, True)
     if out:
         dst.write(out)
     dst.flush()
-    return redactor.masked
+    return redactor.masked + (raw.masked if codec else 0)
+
+
+def _stage(redactor: StreamRedactor) -> Callable[[bytes, bool], bytes]:
+    def run(data: bytes, final: bool) -> bytes:
+        out = redactor.feed(data) if data else b""
+        return out + redactor.flush() if final else out
+    return run
+
+
+# UTF-32's little-endian mark starts with UTF-16's: look for it first.
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+              (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+class _Wide:
+    """UTF-16/32 in, UTF-8 to the redactor, and back: incremental, so a character split
+    between chunks is whole; bytes that do not decode (an odd last byte) are kept as they are."""
+
+    def __init__(self, codec: str) -> None:
+        self._codec = codec
+        self._in = codecs.getincrementaldecoder(codec)("surrogatepass")
+        self._out = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+
+    def decode(self, data: bytes, final: bool = False) -> bytes:
+        return self._in.decode(data).encode("utf-8", "surrogatepass")  # final: kept for encode
+
+    def encode(self, data: bytes, final: bool = False) -> bytes:
+        text = self._out.decode(data, final).encode(self._codec, "surrogatepass")
+        return text + self._in.getstate()[0] if final else text
 
 
 def _chunks(src: BinaryIO, size: int) -> Iterator[bytes]:

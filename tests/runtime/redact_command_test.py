@@ -55,6 +55,28 @@ def test_a_pem_block_across_small_chunks(
     assert out == f"before\n{mask(PEM)}\nafter\n"
 
 
+@pytest.mark.parametrize(("bom", "codec"), [(b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+                                          (b"\xff\xfe\x00\x00", "utf-32-le")])
+def test_a_utf16_log_is_redacted_and_stays_utf16(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes], bom: bytes, codec: str
+) -> None:
+    # PowerShell's `>` writes UTF-16: its bytes hold no key as UTF-8 reads it, yet the text does.
+    lines = ["caf\u00e9 \U0001f511 ok\n"] * 300 + ["using {}\n"] + ["done \u00e9\n"] * 300
+    f = tmp_path / "ps.log"
+    f.write_bytes(bom + "".join(lines).format(KEY).encode(codec) + b"\x00")  # odd last byte
+    assert main(["redact", "--chunk-size", "1024", str(f)]) == 0
+    out = capsysbinary.readouterr().out
+    assert out == bom + "".join(lines).format(mask(KEY)).encode(codec) + b"\x00"
+
+
+def test_a_byte_order_mark_before_plain_text_still_redacts(
+    monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    _stdin(monkeypatch, b"\xff\xfe" + f"using {KEY}\n".encode())  # a mark, then plain ASCII
+    assert main(["redact"]) == 0
+    assert capsysbinary.readouterr().out == b"\xff\xfe" + f"using {mask(KEY)}\n".encode()
+
+
 def test_missing_file_is_an_input_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
