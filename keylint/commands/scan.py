@@ -43,6 +43,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--commits", metavar="RANGE",
                         help="scan what the commits of a git range introduced (`main..HEAD`, "
                              "`A...B`, `HEAD~5..`, `--since=2.weeks main`): for CI and pre-push")
+    parser.add_argument("--thorough", action="store_true",
+                        help="also read what a tree scan skips, as the commit hook does: files "
+                             "with NUL bytes as text, files over the default size limit streamed "
+                             "(for a CI gate on the tree)")
     parser.add_argument("--fix", action="store_true", help="then run `keylint fix` on the findings")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="gitignore-style pattern to skip (repeatable)")
@@ -159,7 +163,7 @@ def _run(args: argparse.Namespace) -> int:
 
         result = scan_staged(cfg, skip=skip)
     else:
-        result = scan_paths(args.paths or ["."], cfg, args.jobs, skip=skip)
+        result = scan_paths(args.paths or ["."], cfg, args.jobs, skip=skip, thorough=args.thorough)
     findings = result.findings
     staged_baseline = None
     use_baseline = not args.no_baseline and (explicit is not None or baseline.exists())

@@ -184,10 +184,18 @@ def scan_targets(
 
 
 def scan_paths(paths: Sequence[str], cfg: Config, jobs: int = 0, *,
-               skip: Sequence[str] = ()) -> ScanResult:
-    """Discover and scan: the work of `keylint scan` without any output."""
+               skip: Sequence[str] = (), thorough: bool = False) -> ScanResult:
+    """Discover and scan: the work of `keylint scan` without any output. `thorough`: also read
+    what the tree scan passes over, as the commit hook does (binary files, large files)."""
     targets, problems = discover(list(paths), cfg.exclude, skip=skip)
     result = scan_targets(targets, max_size=cfg.max_file_size, rule_ids=cfg.rule_ids(), jobs=jobs)
+    if thorough:
+        from keylint.hooks.precommit import read_passed_over
+
+        before = len(result.problems)
+        result.findings += read_passed_over(targets, result.problems, cfg)
+        result.files_scanned += before - len(result.problems)
+        result.files_skipped -= before - len(result.problems)
     result.problems[:0] = problems
     result.files_skipped += len(problems)
     result.listed = [t.display for t in targets]

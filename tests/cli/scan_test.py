@@ -187,6 +187,20 @@ def test_binary_files_are_counted_not_announced(repo: Path, capsys: pytest.Captu
     assert "0 files scanned, 1 skipped" in captured.out
 
 
+def test_thorough_reads_what_a_tree_scan_skips(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A CI gate on the tree (the GitHub Action) must not pass a key because its file has a NUL
+    # byte or is over the default size limit: --thorough reads them as the commit hook does.
+    keys = [fake_key("openai-project-key", i) for i in (31, 32)]
+    (repo / "blob.bin").write_bytes(b"\x00\x01" + assignment("openai-project-key", keys[0]).encode())
+    (repo / "big.log").write_text(("x" * 99 + "\n") * 110_000 + assignment("openai-project-key", keys[1]))
+    assert main(["scan"]) == 0
+    assert "0 files scanned, 2 skipped" in capsys.readouterr().out
+    assert main(["scan", "--thorough", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert sorted(r["path"] for r in report["results"]) == ["big.log", "blob.bin"]
+    assert (report["stats"]["files_scanned"], report["stats"]["files_skipped"]) == (2, 0)
+
+
 def test_output_to_a_device_writes_through_and_keeps_the_device(repo: Path) -> None:
     (repo / "a.py").write_text("x = 1\n")
     assert main(["scan", "--output", os.devnull]) == 0

@@ -157,6 +157,14 @@ def test_tree_scan_writes_sarif_annotates_and_fails(runner: Runner, repo: Path,
     assert key not in done.stdout + done.stderr + (repo / "keylint.sarif").read_text()
 
 
+def test_tree_scan_reads_binary_files_as_the_commit_hook_does(runner: Runner, repo: Path,
+                                                              home: dict[str, str]) -> None:
+    (repo / "dump.bin").write_bytes(b"\x00\x01" + f'API_KEY = "{fake_key(RULE, 13)}"\n'.encode())
+    done = scan(runner, repo, home, annotations="false")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert [r["ruleId"] for r in sarif_results(repo / "keylint.sarif")] == [RULE]
+
+
 def test_exit_zero_reports_and_passes(runner: Runner, repo: Path, home: dict[str, str]) -> None:
     (repo / "app.py").write_text(f'API_KEY = "{fake_key(RULE, 12)}"\n')
     done = scan(runner, repo, home, exit_zero="true", annotations="false", sarif_file="out.sarif")
