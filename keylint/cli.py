@@ -114,14 +114,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(str(exc))
         return 2
     except OSError as exc:  # an output path that cannot be written, a vanished directory, ...
+        # A closed pipe (`keylint scan | head -1`) is one too: the report was not read whole,
+        # so never exit 0 (which would say "clean" to a pipeline with pipefail).
         where = f"{exc.filename}: " if exc.filename else ""
         _error(f"{where}{exc.strerror or exc}")
         return 2
     except KeyboardInterrupt:  # pragma: no cover (interactive)
         print("keylint: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # pragma: no cover (`keylint ... | head`)
-        return 0
     except Exception as exc:  # a bug: exit 2 as for any error, never 1 (that means findings)
         _error(crash_message(exc))
         return 2

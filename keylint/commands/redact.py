@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             try:
                 redact_stream(src, out, chunk)
             except BrokenPipeError:
-                raise  # the reader went away (`keylint redact log | head`): the CLI exits 0
+                raise  # the reader went away (`keylint redact log | head`): the CLI exits 2
             except OSError as exc:
                 raise KeylintError(f"{name}: {exc.strerror or exc}") from None
     return 0

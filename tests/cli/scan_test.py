@@ -307,3 +307,17 @@ def test_a_socket_in_the_tree_is_a_note_not_an_error(tmp_path: Path,
         s.bind("ctl.sock")
         assert main(["scan", "."]) == 0
     assert "note: ctl.sock: not a regular file" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_gets_exit_2_not_a_clean_0(repo: Path) -> None:
+    # `keylint scan | head -1` under pipefail: the report was cut short, so the exit says so.
+    lines = [assignment("openai-project-key", fake_key("openai-project-key", i)) for i in range(900)]
+    (repo / "many.py").write_text("\n".join(lines) + "\n")
+    proc = subprocess.Popen([sys.executable, "-m", "keylint", "scan", "--no-baseline"], cwd=repo,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # the report is far over a pipe's buffer: the writer meets a closed pipe
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 2
+    assert err.splitlines() == ["keylint: error: Broken pipe"]
