@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from typing import BinaryIO
 
 from keylint.scanner.detector import Detector
@@ -32,7 +33,17 @@ def binary_text(data: bytes) -> bytes:
         if zeros and zeros.count(0) * 10 >= len(zeros) * 9:  # ASCII-range UTF-16, no mark
             text = data[:len(data) - len(data) % 2].decode(codec, "replace")
             return text.encode("utf-8", "surrogateescape")
-    return data.replace(b"\0", b" ")
+    blanked = data.replace(b"\0", b" ")
+    # UTF-16 text that is mostly not ASCII (no mark: the test above misses it), or UTF-16
+    # strings in a compiled file: a key in it reads `k e y` blanked. Its ASCII runs follow the
+    # text, decoded (their findings are numbered after the file's last line).
+    runs = [m.group().replace(b"\0", b"") for m in _WIDE_RUN.finditer(data)]
+    return blanked + b"\n" + b"\n".join(runs) if runs else blanked
+
+
+# Eight or more printable ASCII characters (tab included) as UTF-16, either byte order: no secret
+# is shorter. A run of the other order is the same run shifted by one byte: found either way.
+_WIDE_RUN = re.compile(rb"(?:[\t\x20-\x7e]\x00){8,}|(?:\x00[\t\x20-\x7e]){8,}")
 
 
 def _read_full(stream: BinaryIO, n: int) -> bytes:

@@ -83,6 +83,16 @@ def test_bom_less_utf16_is_decoded() -> None:
         assert (f.line, f.rule_id) == (1, "anthropic-api-key")
 
 
+def test_a_key_in_bom_less_utf16_that_is_mostly_not_ascii_is_found() -> None:
+    # Chinese comments in UTF-16 without a mark: too few NULs for the decode above, yet the key
+    # is plain ASCII in UTF-16, which blanking NULs would read as `s k - ...`.
+    key = fake_key("anthropic-api-key", 7)
+    text = "# \u914d\u7f6e\u6587\u4ef6\u8bf4\u660e\n" * 400 + assignment("anthropic-api-key", key) + "\n"
+    for codec in ("utf-16-le", "utf-16-be"):
+        found = scan_bytes(binary_text(text.encode(codec)), "settings.txt")
+        assert [f.secret for f in found] == [key]
+
+
 def test_text_runs_between_nuls_are_scanned_in_place() -> None:
     key = fake_key("openai-project-key", 6)
     data = b"\0\0\x01\x02header\0\n\0" + assignment("openai-project-key", key).encode() + b"\0\0\n"
