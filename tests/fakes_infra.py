@@ -241,7 +241,7 @@ CONTEXT_VARS: dict[str, str] = {
     "sumologic-access-key": "SUMOLOGIC_ACCESSKEY",
     "sentry-legacy-token": "SENTRY_AUTH_TOKEN",
     "vault-legacy-token": "VAULT_TOKEN",
-    "sonar-token-legacy": "sonar.login",  # `SONAR_TOKEN = ` also names deepgram's `Token `
+    "sonar-token-legacy": "sonar.login",
     "snyk-api-token": "SNYK_TOKEN",
     "travis-api-token": "TRAVIS_API_TOKEN",
     "drone-token": "DRONE_TOKEN",

@@ -33,7 +33,7 @@ _SAME_LINE_REACH = 200  # bytes between a provider word and a bare-shape key on 
 # How far past a generic value's end a provider token that starts inside it is looked for: the
 # longest trigger (a private key's header line) is ~50 bytes.
 _TRIGGER_REACH = 128
-_RESTART = 512  # the longest generic trigger re-read when it gave no candidate
+_RESTART = 512  # how much of a generic trigger that gave no candidate is re-read
 _SIBLING_REACH = 1024  # how far another generic shape tried at a rejected one's start may run
 _LONG_LINE = 1000
 _CONTEXT_LINES = 3  # a provider word gives context this many lines above and below it
@@ -307,11 +307,13 @@ class Detector:
                     yielded = True
                     yield rule, start, end
                 break
-            if tried and not yielded and group[0].generic and m.end() <= tstart + _RESTART:
+            if tried and not yielded and group[0].generic:
                 # A generic trigger that gave nothing (`"token": "eyJ...` whose value is too
-                # long for a credential) must not hide the triggers it ran over (the JWT):
-                # they are looked for in its bounded span, so the work stays linear.
-                for c in self._candidates(data, tstart + 1, m.end(), bounded=bounded, reach=True):
+                # long for a credential, a URL login past 128 characters) must not hide the
+                # triggers it ran over (the JWT, a `ghs_` token): they are looked for where
+                # they start, in its first `_RESTART` bytes, so the work stays linear.
+                for c in self._candidates(data, tstart + 1, min(m.end(), tstart + _RESTART),
+                                          bounded=bounded, reach=True):
                     resume = max(resume, c[2])
                     yield c
 

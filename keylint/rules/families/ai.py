@@ -44,8 +44,10 @@ PROVIDERS: tuple[Provider, ...] = in_category(
     Provider("tavily", "Tavily", "TAVILY_API_KEY", "https://app.tavily.com"),
     Provider("assemblyai", "AssemblyAI", "ASSEMBLYAI_API_KEY",
              "https://www.assemblyai.com/app/api-keys", ("assemblyai", "aai.settings")),
+    # Only Deepgram's name (its host, SDK, env var): the word `Token ` of its `Authorization:
+    # Token` header is also the end of every `X_TOKEN <40 hex>` (a generic credential there).
     Provider("deepgram", "Deepgram", "DEEPGRAM_API_KEY", "https://console.deepgram.com",
-             ("deepgram", "Token ")),
+             ("deepgram",)),
     Provider("stability", "Stability AI", "STABILITY_API_KEY",
              "https://platform.stability.ai/account/keys", ("stability",)),
     Provider("cerebras", "Cerebras", "CEREBRAS_API_KEY", "https://cloud.cerebras.ai"),
