@@ -12,7 +12,7 @@ import string
 import zlib
 
 from keylint.rules.checks import base62, bech32_create_checksum, shannon
-from tests import fakes_saas
+from tests import fakes_longtail, fakes_saas
 from tests.fakes_infra import BUILDERS as _INFRA_BUILDERS
 from tests.fakes_infra import CONTEXT_VARS as _INFRA_CONTEXT_VARS
 
@@ -220,6 +220,9 @@ _CONTEXT_VAR = {
 # The SaaS families' builders and context variables live in tests/fakes_saas.py.
 _BUILDERS.update(fakes_saas.BUILDERS)
 _CONTEXT_VAR.update(fakes_saas.CONTEXT_VAR)
+# The long-tail rules' (tests/fakes_longtail.py), last so the others keep their seeds.
+_BUILDERS.update(fakes_longtail.BUILDERS)
+_CONTEXT_VAR.update(fakes_longtail.CONTEXT_VAR)
 
 RULE_IDS = tuple(_BUILDERS)
 

@@ -404,3 +404,8 @@ CHECKS: dict[str, Callable[[str], bool]] = {
 from keylint.rules.checks_saas import SAAS_CHECKS  # noqa: E402
 
 CHECKS.update(SAAS_CHECKS)
+
+# The long-tail rules' checks (keylint/rules/checks_longtail.py), under the same names table.
+from keylint.rules.checks_longtail import LONGTAIL_CHECKS  # noqa: E402
+
+CHECKS.update(LONGTAIL_CHECKS)

@@ -419,7 +419,8 @@ class Detector:
             end = close + 5 if close >= 0 else stop + 8
         secret = data[start:end].decode("utf-8", "replace")
         if rule.validator != "pem_block":
-            if is_placeholder(secret) or _in_blob(data, start, end):
+            if (rule.validator not in _OWN_PLACEHOLDER_CHECK and is_placeholder(secret)) \
+                    or _in_blob(data, start, end):
                 return None
             if rule.min_entropy and shannon(secret) < rule.min_entropy:
                 return None
@@ -436,6 +437,9 @@ class Detector:
 
 
 _PASSWORD_CHECKS = ("password_value", "url_password")
+# Validators that judge placeholders themselves: every real X bearer token starts with a run of
+# `A`s, which the shared filter takes for a placeholder.
+_OWN_PLACEHOLDER_CHECK = ("twitter_bearer",)
 _HOST_REACH = 200  # bytes either side of a password searched for the host it belongs to
 
 
@@ -463,7 +467,7 @@ def _on_example_line(data: bytes, start: int, end: int) -> bool:
 # Words that say a value is a credential, for a line whose provider is named on a nearby line.
 _CREDENTIAL = re.compile(
     rb"(?i)(?:api[_-]?key|apikey|token|secret|passw|auth|bearer|credential|access[_-]?key|"
-    rb"private[_-]?key|\bkey\b|-H\s|x-api|subscription|\bvalue\b[\"']?\s*[:=])"
+    rb"private[_-]?key|consumer[_-]?key|\bkey\b|-H\s|x-api|subscription|\bvalue\b[\"']?\s*[:=])"
 )
 # A bare value right after a label naming an identifier or a digest.
 _ID_LABEL = re.compile(

@@ -30,10 +30,11 @@ PROVIDERS: tuple[Provider, ...] = in_category(
 _r = rule_maker(PROVIDERS)
 
 # ---- The long tail: a credential-named assignment whose value is a random token
-# The name ends in one of these (`OPENAI_API_KEY`, `slackToken`, `X-Api-Key`, `client_secret`).
+# The name ends in one of these (`OPENAI_API_KEY`, `slackToken`, `X-Api-Key`, `client_secret`,
+# OAuth 1.0a's `consumer_key`).
 _CRED_WORD = (
     r"(?i:(?:api|access|auth|secret|bearer|client|service|master|admin|deploy|"
-    r"personal|refresh|session|signing|webhook)[_.-]?(?:key|token|secret)|apikey|"
+    r"personal|refresh|session|signing|webhook|consumer)[_.-]?(?:key|token|secret)|apikey|"
     r"api[_.-]?secret|token|secret|credentials?|authorization|auth)"
 )
 # Tokens that are not credentials: paging cursors, CSRF tokens, push-notification device ids.

@@ -70,6 +70,8 @@ PROVIDERS: tuple[Provider, ...] = in_category(
     Provider("wise", "Wise (TransferWise)", "WISE_API_TOKEN",
              "Wise > Settings > API tokens (Revoke)",
              ("transferwise", "wise_api_token", "wise_api_key", "wise_token", "api.wise.com")),
+    Provider("woocommerce", "WooCommerce", "WOOCOMMERCE_CONSUMER_SECRET",
+             "WordPress admin > WooCommerce > Settings > Advanced > REST API (Revoke the key)"),
 )
 
 _r = rule_maker(PROVIDERS)
@@ -128,6 +130,13 @@ RULES: tuple[Rule, ...] = (
        keywords=("secret-token:mercury_",), min_entropy=4.0),
     _r("easypost-api-key", "easypost", "EasyPost API Key", rf"EZ[AT]K[{B62}]{{54}}",
        keywords=("EZAK", "EZTK"), min_entropy=4.0),
+    # REST API keys: consumer key `ck_` and consumer secret `cs_`, each + 40 lower-case hex (a
+    # SHA-1 of random bytes), sent together (Basic auth or OAuth 1.0a): the pair opens the
+    # store's orders and customers.
+    _r("woocommerce-consumer-key", "woocommerce", "WooCommerce Consumer Key", r"ck_[a-f0-9]{40}",
+       keywords=("ck_",), min_entropy=3.3, env_var="WOOCOMMERCE_CONSUMER_KEY"),
+    _r("woocommerce-consumer-secret", "woocommerce", "WooCommerce Consumer Secret",
+       r"cs_[a-f0-9]{40}", keywords=("cs_",), min_entropy=3.3),
 )
 
 # Bare shapes: only with the provider named nearby (same line or up to two lines above).

@@ -49,6 +49,13 @@ RULES: tuple[Rule, ...] = (
        keywords=("CFPAT-",), min_entropy=4.0),
     _r("frameio-token", "frameio", "Frame.io API Token", r"fio-u-[A-Za-z0-9_=-]{64}",
        keywords=("fio-u-",), min_entropy=4.0),
+    # App-only bearer tokens: the base64 of 24 bytes (zeros, then the app id: 21 `A`s and 11
+    # more), the base64 of 20 bytes with its `=` (usually percent-encoded, `%2B`/`%2F`/`%3D`),
+    # then a random alphanumeric tail (42 to 50 seen).
+    _r("twitter-bearer-token", "twitter", "Twitter Bearer Token",
+       rf"A{{21}}[{B62}]{{11}}(?:[{B62}+/]|%2[BFbf]){{27}}(?:=|%3[Dd])[{B62}]{{30,80}}",
+       keywords=("A" * 21,), scan_pattern=rf"A{{21}}[{B62}]{{11}}", validator="twitter_bearer",
+       env_var="TWITTER_BEARER_TOKEN"),
 )
 
 # Bare shapes: only with the provider named nearby (same line or up to two lines above).
@@ -66,8 +73,9 @@ BARE: tuple[Rule, ...] = (
        context=True, min_entropy=4.2, validator="random_alnum", env_var="TWITTER_ACCESS_TOKEN_SECRET"),
     _r("twitter-api-key", "twitter", "Twitter API Key", rf"[{B62}]{{25}}", context=True,
        min_entropy=3.8, validator="random_alnum", env_var="TWITTER_API_KEY"),
+    # 16 random letters and digits; one in sixteen has no digit at all.
     _r("linkedin-client-secret-legacy", "linkedin", "LinkedIn Client Secret", rf"[{B62}]{{16}}",
-       context=True, min_entropy=3.5, validator="random_alnum"),
+       context=True, min_entropy=3.5, validator="random_letters_or_alnum"),
     _r("twitch-token", "twitch", "Twitch Token", r"(?:oauth:)?[a-z0-9]{30}", context=True,
        min_entropy=3.5, validator="random_alnum"),
     _r("contentful-delivery-token", "contentful", "Contentful API Token", rf"[{B64URL}]{{43}}",
