@@ -8,7 +8,7 @@ import random
 import urllib.parse
 from collections.abc import Callable
 
-from tests.fakes_infra import B62, HEX, rand
+from tests.fakes_infra import B62, B64URL, HEX, rand
 
 
 def _twitter_bearer(rng: random.Random) -> str:
@@ -21,7 +21,24 @@ def _twitter_bearer(rng: random.Random) -> str:
     return head.decode() + digest + rand(rng, B62, rng.choice((42, 50)))
 
 
+def _password(rng: random.Random) -> str:
+    return rand(rng, B62, 10) + rng.choice("!#^~+*") + rand(rng, B62, 5)
+
+
+def _basic_header(rng: random.Random) -> str:
+    user_password = f"deploy-{rand(rng, HEX, 4)}:{_password(rng)}".encode()
+    return "Authorization: Basic " + base64.b64encode(user_password).decode()
+
+
 BUILDERS: dict[str, Callable[[random.Random], str]] = {
+    # The whole command or header: the secret reported is the password inside it.
+    "curl-user-password": lambda r: f"curl -su ci-{rand(r, HEX, 4)}:{_password(r)} "
+    "https://api.acme.internal/v1/builds",
+    "basic-auth-header": _basic_header,
+    "yandex-api-key": lambda r: "AQVN" + rand(r, B64URL, r.choice((35, 36, 38))),
+    "yandex-iam-token": lambda r: f"t1.{rand(r, B64URL, 120)}.{rand(r, B64URL, 86)}",
+    "yandex-static-key-secret": lambda r: "YC" + rand(r, B64URL, 38),
+    "algolia-admin-api-key": lambda r: rand(r, HEX, 32),
     "twitter-bearer-token": _twitter_bearer,
     "woocommerce-consumer-key": lambda r: "ck_" + rand(r, HEX, 40),
     "woocommerce-consumer-secret": lambda r: "cs_" + rand(r, HEX, 40),
@@ -32,4 +49,8 @@ CONTEXT_VAR: dict[str, str] = {
     "twitter-bearer-token": "TWITTER_BEARER_TOKEN",
     "woocommerce-consumer-key": "WC_CONSUMER_KEY",
     "woocommerce-consumer-secret": "WC_CONSUMER_SECRET",
+    "yandex-api-key": "YC_API_KEY",
+    "yandex-iam-token": "YC_TOKEN",
+    "yandex-static-key-secret": "YC_SECRET_ACCESS_KEY",
+    "algolia-admin-api-key": "ALGOLIA_ADMIN_API_KEY",
 }

@@ -3,13 +3,15 @@ takes the candidate secret and returns True when it may be a real key."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import itertools
 import re
 import urllib.parse
 from collections.abc import Callable
 
-from keylint.rules.checks import is_placeholder, shannon, wordy
+from keylint.rules.checks import is_placeholder, shannon, url_password, wordy
 from keylint.rules.checks_saas import random_alnum
 
 # SHA-256 of the two X (Twitter) bearer tokens everyone has seen (percent-decoded): the web
@@ -53,7 +55,21 @@ def random_letters_or_alnum(secret: str) -> bool:
     return changes >= 5 and not wordy(secret)
 
 
+def basic_auth(secret: str) -> bool:
+    """The value of an `Authorization: Basic` header: the base64 of `user:password` whose
+    password is not a placeholder or a dictionary sample."""
+    try:
+        decoded = base64.b64decode(secret + "=" * (-len(secret) % 4), validate=True).decode()
+    except (binascii.Error, ValueError):
+        return False
+    _, sep, password = decoded.partition(":")
+    if not sep or not password.isprintable() or is_placeholder(password):
+        return False
+    return url_password(password)
+
+
 LONGTAIL_CHECKS: dict[str, Callable[[str], bool]] = {
+    "basic_auth": basic_auth,
     "twitter_bearer": twitter_bearer,
     "random_letters_or_alnum": random_letters_or_alnum,
 }

@@ -21,9 +21,9 @@ def test_every_rule_names_a_known_provider_env_var_and_rotation() -> None:
         assert r.rotate_url, r.id
 
 
-def test_every_provider_has_a_rule_and_the_table_covers_169_providers() -> None:
+def test_every_provider_has_a_rule_and_the_table_covers_171_providers() -> None:
     assert {r.provider for r in RULES} == set(PROVIDERS)
-    assert len(PROVIDERS) == 169
+    assert len(PROVIDERS) == 171
 
 
 def test_every_rule_has_a_fake_key_builder() -> None:

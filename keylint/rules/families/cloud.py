@@ -71,6 +71,10 @@ PROVIDERS: tuple[Provider, ...] = in_category(
              "https://cloud.linode.com/profile/tokens (revoke)", ("linode",)),
     Provider("vultr", "Vultr", "VULTR_API_KEY", "https://my.vultr.com/settings/#settingsapi (regenerate)",
              ("vultr",)),
+    Provider("yandex", "Yandex Cloud", "YC_API_KEY",
+             "Yandex Cloud console > service account > API keys / static access keys (delete); "
+             "IAM tokens expire within 12 hours",
+             ("yandex", "yandexcloud", "yc_secret", "yc_access_key", "yc_token", "yc_api_key")),
 )
 
 _r = rule_maker(PROVIDERS)
@@ -176,6 +180,13 @@ RULES: tuple[Rule, ...] = (
        min_entropy=4.0, validator="mixed_alnum"),
     _r("vercel-token", "vercel", "Vercel Token", rf"vc[pikar]_[{B62}]{{24,64}}",
        keywords=("vcp_", "vci_", "vck_", "vca_", "vcr_"), min_entropy=4.0, validator="mixed_alnum"),
+    # Service-account API keys: `AQVN` + 35 to 38 base64url characters.
+    _r("yandex-api-key", "yandex", "Yandex Cloud API Key", rf"AQVN[{B64URL}]{{35,38}}",
+       keywords=("AQVN",), min_entropy=3.8, validator="mixed_alnum"),
+    # IAM tokens: `t1.` + a base64url header + `.` + an 86-character signature.
+    _r("yandex-iam-token", "yandex", "Yandex Cloud IAM Token",
+       rf"t1\.[{B64URL}]{{20,400}}={{0,2}}\.[{B64URL}]{{86}}={{0,2}}", keywords=("t1.",),
+       min_entropy=4.0, env_var="YC_TOKEN", scan_pattern=rf"t1\.[{B64URL}]{{20}}"),
 )
 
 # Bare shapes: only with the provider named nearby (same line or up to two lines above).
@@ -210,4 +221,9 @@ BARE: tuple[Rule, ...] = (
     _r("vultr-api-key", "vultr", "Vultr API Key", r"[A-Z0-9]{36}", context=True, min_entropy=4.0),
     _r("kubernetes-bootstrap-token", "kubernetes", "Kubernetes Bootstrap Token",
        r"[a-z0-9]{6}\.[a-z0-9]{16}", context=True, min_entropy=3.5),
+    # The secret half of a static access key (S3-compatible Object Storage): `YC` + 38; its id
+    # (`YCAJ...`, 25 characters) is an identifier.
+    _r("yandex-static-key-secret", "yandex", "Yandex Cloud Static Key Secret",
+       rf"YC[{B64URL}]{{38}}", context=True, min_entropy=4.0, validator="mixed_alnum",
+       env_var="YC_SECRET_ACCESS_KEY"),
 )

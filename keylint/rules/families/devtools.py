@@ -72,6 +72,11 @@ PROVIDERS: tuple[Provider, ...] = in_category(
              "https://buildkite.com/user/api-access-tokens (revoke)"),
     Provider("dockerhub", "Docker Hub", "DOCKERHUB_TOKEN",
              "https://app.docker.com/settings/personal-access-tokens"),
+    # Only the admin (write) key's names: the search-only key has the same shape and is public
+    # by design (InstantSearch and DocSearch send it from the browser).
+    Provider("algolia", "Algolia", "ALGOLIA_ADMIN_API_KEY",
+             "https://dashboard.algolia.com/account/api-keys (Regenerate the Admin API key)",
+             ("algolia_admin", "algoliaadmin", "algolia_write", "algoliawrite")),
 )
 
 _r = rule_maker(PROVIDERS)
@@ -199,4 +204,6 @@ BARE: tuple[Rule, ...] = (
     _r("drone-token", "drone", "Drone CI Token", rf"[{B62}]{{32}}", context=True, min_entropy=4.0,
        validator="mixed_alnum"),
     _r("codecov-token", "codecov", "Codecov Upload Token", _UUID, context=True, min_entropy=3.0),
+    _r("algolia-admin-api-key", "algolia", "Algolia Admin API Key", r"[a-f0-9]{32}", context=True,
+       min_entropy=3.3),
 )

@@ -40,12 +40,14 @@ _CRED_WORD = (
 # Tokens that are not credentials: paging cursors, CSRF tokens, push-notification device ids.
 _NOT_CREDENTIAL = ("page", "next", "sync", "csrf", "xsrf", "cursor", "resume", "continuation",
                    "pagination", "cancel", "verification", "device", "registration", "push",
+                   # Algolia's search-only key: public by design, sent from the browser
+                   "search_only", "searchonly", "algolia_search", "algoliasearch",
                    # a digest of a secret (`hashed_secret` in a detect-secrets baseline)
                    "hash", "hashed", "sha1", "sha256", "md5", "digest", "checksum", "fingerprint")
 _NOT_AFTER = "".join(rf"(?<!(?i:{w}))(?<!(?i:{w})[_.-])" for w in _NOT_CREDENTIAL)
 _CRED_SEPARATOR = (
     r"[\"'`\]]{0,2}(?:[ \t]{0,4}(?::=|=>|[:=])[ \t]{0,4}(?:[bru]?[\"'`])?"
-    r"(?:(?i:bearer|token|basic|bot)[ \t]{1,4})?)"
+    r"(?:(?i:bearer|token|bot)[ \t]{1,4})?)"
 )
 _CRED_VALUE = r"[A-Za-z0-9_\-+/=.~]"
 
@@ -91,9 +93,20 @@ RULES: tuple[Rule, ...] = (
        scan_pattern=r"(?:[A-Z]{1,12}(?:PASSWORD|PASSWD|PWD|SECRET)|"
        r"(?i:pass(?:word|wd|phrase)?|pwd|secret))(?:[_A-Z0-9][A-Za-z0-9_]{0,23})?[\"'`\]]{0,2}"
        r"(?:[ \t]*(?::=|=>|[:=])[ \t]*(?:[bru]?[\"'`])?|[ \t]+is[ \t]+[\"'`])[^\s\"'`,;]{8}"),
-    # A credential's name and its value as two tokens: a Kubernetes or ECS env entry, XML
-    # (`<add key="DbPassword" value="..."/>`, `<password>...</password>`), a Dockerfile
-    # `ENV NAME value`, a .netrc line.
+    # HTTP basic auth written out: `curl -u user:password` (`--user`, `-su`, on a continued line)
+    # and an `Authorization: Basic <base64 of user:password>` header. Before the generic
+    # credential rule: their first-pass triggers win where both start (`Authorization:`).
+    _r("curl-user-password", "generic_password", "Basic Auth Credentials",
+       r"curl(?:[^\n\\]|\\\r\n|\\\n|\\){0,300}?[ \t](?:-[A-Za-z]{0,4}u|--user)(?:[ \t]{1,4}|=)[\"']?"
+       r"[^\s\"'`:]{0,64}:(?P<secret>[^\s\"'`]{3,128})",
+       keywords=("curl",), validator="url_password", generic=True, boundary=LETTERS,
+       scan_pattern=r"curl[ \t]"),
+    _r("basic-auth-header", "generic_password", "Basic Auth Credentials",
+       r"(?i:authorization)[\"']?[ \t]{0,4}[:=][ \t]{0,4}[\"']?(?i:basic)[ \t]{1,4}"
+       r"(?P<secret>[A-Za-z0-9+/]{8,400}={0,2})",
+       keywords=("Authorization", "authorization"), validator="basic_auth", generic=True,
+       boundary=LETTERS, right_boundary=b"=",
+       scan_pattern=r"(?i:authorization)[\"']?[ \t]*[:=][ \t]*[\"']?(?i:basic)[ \t]"),
     # The long tail (BREADTH.md's last section): any credential-named assignment, header or
     # config entry whose value has the length, character mix and entropy of a random token.
     _r("generic-credential", "generic_credential", "Generic Credential",
@@ -102,6 +115,9 @@ RULES: tuple[Rule, ...] = (
        generic=True, boundary=LETTERS + b":", camel_start=True, right_boundary=b"%",
        # The trigger stops before the value, so a provider token there is the next trigger.
        scan_pattern=_CRED_WORD + _CRED_SEPARATOR),
+    # A credential's name and its value as two tokens: a Kubernetes or ECS env entry, XML
+    # (`<add key="DbPassword" value="..."/>`, `<password>...</password>`), a Dockerfile
+    # `ENV NAME value`, a .netrc line.
     _r("password-name-value", "generic_password", "Secret Keyword",
        _NAME_VALUE + r"(?P<secret>[^\s\"'`,;<>]{8,400})",
        keywords=("pass", "pwd", "secret"), validator="password_value", generic=True,
