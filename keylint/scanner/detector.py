@@ -167,6 +167,9 @@ class Detector:
         self._words_by_len = sorted(words, key=len, reverse=True)
         alternation = b"|".join(re.escape(w) for w in self._words_by_len)
         self._context_providers = {r.provider for r in self.contextual}
+        self._words_source = b"(?i:%s)" % alternation if words else b""
+        self._words_only: Any = None  # compiled when a trigger first runs over a provider word
+        self._fast = fast
         combined_plain = b"|".join(x for x in (plain, b"(?i:%s)" % alternation if words else b"")
                                    if x)
         self._combined_plain = _compile(combined_plain, fast=fast) if combined_plain else None
@@ -277,6 +280,12 @@ class Detector:
                 continue
             if tstart < resume:
                 continue
+            if hits is not None and self._words_source and tend - tstart > 1:
+                # A trigger can run over a provider word (`- name: TWILIO_API_SECRET` then
+                # `value:` is one password trigger): the word still gives its context.
+                if self._words_only is None:
+                    self._words_only = _compile(self._words_source, fast=self._fast)
+                hits.extend(w.span() for w in self._words_only.finditer(data, tstart + 1, tend))
             name = trigger.lastgroup
             name = name.decode() if isinstance(name, bytes) else name
             group = self._trigger_rules[int(name[1:])]

@@ -179,3 +179,23 @@ def test_looking_again_after_a_rejected_generic_shape_costs_linear_work(
 def test_a_jwt_under_a_credential_name_is_a_jwt() -> None:
     key = fake_key("jwt", 40)
     assert found(f'{{"token": "{key}"}}\n', "c.json") == [("jwt", 1)]
+
+
+# ---------------------------------------------------------------- a provider named in a name/value entry
+
+
+@pytest.mark.parametrize(("rule_id", "name"), [
+    ("twilio-api-key-secret", "TWILIO_API_SECRET"),
+    ("twilio-auth-token", "TWILIO_AUTH_TOKEN"),
+])
+def test_a_bare_key_in_a_name_value_entry_takes_the_provider_its_name_gives(
+        rule_id: str, name: str) -> None:
+    # Kubernetes / ECS env entries put the name on one line and the value on the next. The
+    # password trigger `name: ...SECRET ... value:` ran over the provider word in the name, so
+    # the key was reported as a generic password instead of the provider's key.
+    key = fake_key(rule_id, 3)
+    k8s = ("      containers:\n        - name: api\n          env:\n"
+           f"            - name: {name}\n              value: {key}\n")
+    assert found(k8s, "deploy.yaml") == [(rule_id, 5)]
+    ecs = f'[{{"name": "{name}",\n  "value": "{key}"}}]\n'
+    assert found(ecs, "task.json") == [(rule_id, 2)]
