@@ -20,7 +20,7 @@ from typing import TextIO
 
 from keylint import config as config_mod
 from keylint.errors import KeylintError
-from keylint.scanner.files import Problem, Target, discover
+from keylint.scanner.files import Problem, discover
 from keylint.scanner.finding import Finding
 from keylint.scanner.run import scan_targets
 
@@ -47,37 +47,14 @@ def scan_files(filenames: Sequence[str], cfg: config_mod.Config,
     # jobs=0: one process per CPU when the batch is large (`--all-files`); small batches stay
     # in-process (the hook is `require_serial`, so pre-commit does not split the files itself).
     result = scan_targets(targets, max_size=cfg.max_file_size, rule_ids=cfg.rule_ids(), jobs=0)
+    from keylint.scanner.thorough import read_passed_over
+
     findings = result.findings + read_passed_over(targets, result.problems, cfg)
     if baseline is not None:  # loaded even for a clean batch: a broken baseline fails closed
         from keylint.baseline.gate import new_findings
 
         findings = new_findings(findings, baseline)
     return findings, dirs + problems + result.problems
-
-
-def read_passed_over(targets: Sequence[Target], problems: list[Problem],
-                     cfg: config_mod.Config) -> list[Finding]:
-    """Findings in the files the scan passed over (binary, over the default size limit), read as
-    text or streamed: a commit must not carry a key because its file is large or has a NUL.
-    A `max_file_size` the user configured is their choice: those files stay skipped, named."""
-    from keylint.scanner.engine import detector_for
-    from keylint.scanner.thorough import passed_over, scan_file
-
-    by_name = {t.display: t for t in targets}
-    chosen = cfg.max_file_size != config_mod.DEFAULT_MAX_FILE_SIZE
-    found: list[Finding] = []
-    for p in list(problems):
-        target = by_name.get(p.display)
-        if target is None or p.error or not passed_over(p.reason) or (
-                chosen and p.reason != "binary"):
-            continue
-        try:
-            found += scan_file(target.open_path, target.display, detector_for(cfg.rule_ids()),
-                               cfg.max_file_size)
-        except OSError as exc:
-            problems.append(Problem(target.display, f"unreadable: {exc.strerror or exc}"))
-        problems.remove(p)
-    return found
 
 
 def scan_push(specs: Sequence[Sequence[str]], cfg: config_mod.Config,

@@ -190,7 +190,7 @@ def scan_paths(paths: Sequence[str], cfg: Config, jobs: int = 0, *,
     targets, problems = discover(list(paths), cfg.exclude, skip=skip)
     result = scan_targets(targets, max_size=cfg.max_file_size, rule_ids=cfg.rule_ids(), jobs=jobs)
     if thorough:
-        from keylint.hooks.precommit import read_passed_over
+        from keylint.scanner.thorough import read_passed_over
 
         before = len(result.problems)
         result.findings += read_passed_over(targets, result.problems, cfg)

@@ -15,11 +15,17 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from keylint.scanner.detector import Detector
 from keylint.scanner.engine import scan_spans
+from keylint.scanner.files import Problem, Target
 from keylint.scanner.finding import Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from keylint.config import Config
 
 WINDOW = 8 << 20
 OVERLAP = 64 << 10
@@ -124,4 +130,29 @@ def scan_git_blob(cwd: str, blob: str, shown: str, detector: Detector) -> list[F
     if status != 0:
         msg = os.fsdecode(err).strip().splitlines()
         raise KeylintError(f"{shown}: git cat-file failed: {msg[-1] if msg else '?'}")
+    return found
+
+
+def read_passed_over(targets: Sequence[Target], problems: list[Problem],
+                     cfg: Config) -> list[Finding]:
+    """Findings in the files the scan passed over (binary, over the default size limit), read as
+    text or streamed: a commit must not carry a key because its file is large or has a NUL.
+    A `max_file_size` the user configured is their choice: those files stay skipped, named."""
+    from keylint import config as config_mod
+    from keylint.scanner.engine import detector_for
+
+    by_name = {t.display: t for t in targets}
+    chosen = cfg.max_file_size != config_mod.DEFAULT_MAX_FILE_SIZE
+    found: list[Finding] = []
+    for p in list(problems):
+        target = by_name.get(p.display)
+        if target is None or p.error or not passed_over(p.reason) or (
+                chosen and p.reason != "binary"):
+            continue
+        try:
+            found += scan_file(target.open_path, target.display, detector_for(cfg.rule_ids()),
+                               cfg.max_file_size)
+        except OSError as exc:
+            problems.append(Problem(target.display, f"unreadable: {exc.strerror or exc}"))
+        problems.remove(p)
     return found
