@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import hashlib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +24,8 @@ def mask(secret: str) -> str:
 
 def sha1_hex(secret: str) -> str:
     """detect-secrets' `hashed_secret`: unsalted sha1 of the UTF-8 value."""
+    import hashlib  # here: OpenSSL's bindings load in milliseconds a clean scan need not spend
+
     return hashlib.sha1(secret.encode("utf-8", "surrogateescape"), usedforsecurity=False).hexdigest()
 
 

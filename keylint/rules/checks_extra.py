@@ -5,7 +5,6 @@ Kept apart from checks.py so the family modules that need them stay independent 
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Callable
 
@@ -19,6 +18,8 @@ _EMULATOR_KEYS = frozenset({
 
 def not_emulator_key(secret: str) -> bool:
     """An Azure account key that is not one of the published emulator keys."""
+    import hashlib  # here: loading OpenSSL's bindings costs every scan's start-up milliseconds
+
     digest = hashlib.sha256(secret.encode(), usedforsecurity=False).hexdigest()
     return digest not in _EMULATOR_KEYS
 

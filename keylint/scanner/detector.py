@@ -96,6 +96,11 @@ def _compile(pattern: bytes, *, fast: bool, flags: int = 0) -> Any:
         options = _FAST.Options()
         options.max_mem = 256 << 20  # the DFA of ~60 alternated rules outgrows the 8 MiB default
         options.log_errors = False
+        # Bytes as `re` reads them: in RE2's default UTF-8 mode `(?i)s` also matched the long s
+        # (U+017F) and `(?i)k` the Kelvin sign (U+212A), so `aw<long s>` was a provider word
+        # `re` never sees (and no key of the word table: that file's scan crashed), and a class
+        # counted a multi-byte character once where `re` counts its bytes.
+        options.encoding = _FAST.Options.Encoding.LATIN1
         return _FAST.compile(pattern if not flags else b"(?i)" + pattern, options)
     return re.compile(pattern, flags)
 

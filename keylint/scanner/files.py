@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -55,6 +54,8 @@ _UNOPENED = re.compile(rb"^warning: could not open directory '(.*)': (.*)$", re.
 def _git_files(directory: str) -> tuple[list[str], list[tuple[str, str]]] | None:
     """git's listing of `directory`, and the directories it could not open (relative to
     `directory`, with the reason); None outside a git work tree."""
+    import subprocess  # here: a scan of named files (a pre-commit batch) never runs git
+
     env = {**os.environ, "LC_ALL": "C", "LANGUAGE": ""}  # warnings are matched in English
     try:
         out = subprocess.run(
