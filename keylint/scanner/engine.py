@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import bisect
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from keylint.rules import RULES
 from keylint.scanner.detector import Detector, Match
 from keylint.scanner.finding import Finding
 from keylint.scanner.pragmas import allowed
-from keylint.scanner.wrapped import find_wrapped
+
+if TYPE_CHECKING:
+    from keylint.scanner.wrapped import Wrapped
 
 
 @lru_cache(maxsize=8)
@@ -43,7 +46,13 @@ def scan_spans(data: bytes, path: str, detector: Detector | None = None, start: 
     pragmas are those of the whole buffer (`start` must be a line start)."""
     det = detector or detector_for()
     matches = det.find(data if start == 0 and end is None else data[start:end])
-    wrapped, values = find_wrapped(data, det, start, end) if may_wrap(path) else ([], [])
+    wrapped: list[Wrapped] = []
+    values: list[tuple[int, int]] = []
+    if may_wrap(path):
+        # Imported here: a batch of source files (a typical commit) never needs it.
+        from keylint.scanner.wrapped import find_wrapped
+
+        wrapped, values = find_wrapped(data, det, start, end)
     if values:
         matches = _with_wrapped(matches, [Match(w.rule, w.start - start, w.end - start, w.secret)
                                           for w in wrapped],
