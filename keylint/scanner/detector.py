@@ -480,8 +480,9 @@ class Detector:
         if rule.validator in _PASSWORD_CHECKS and word_like(secret) and _on_reserved_host(
                 data, start, end):
             return None  # `postgres://admin:supersecret@localhost`: a sample, not a leak
-        if rule.validator == "credential_value" and _on_example_line(data, start, end):
-            return None  # AWS documentation's `...EXAMPLE` ids beside a sample secret
+        if rule.validator == "credential_value" and (
+                _on_example_line(data, start, end) or _search_only_key(data, start, end, secret)):
+            return None  # AWS's `...EXAMPLE` doc ids; a DocSearch/Algolia search-only key
         return Match(rule, start, end, secret)
 
 
@@ -511,6 +512,21 @@ def _on_example_line(data: bytes, start: int, end: int) -> bool:
     convention, `AKIAIOSFODNN7EXAMPLE`) stands near the value."""
     lo, hi = _around(data, start, end)
     return data.find(b"EXAMPLE", lo, hi) >= 0
+
+
+# An Algolia / DocSearch search client's configuration (`indexName`, `docsearch({...})`).
+_SEARCH_CONFIG = re.compile(rb"(?i)index_?name|docsearch|algolia|instantsearch|searchclient")
+_HEX32 = re.compile(r"[0-9a-f]{32}")
+
+
+def _search_only_key(data: bytes, start: int, end: int, secret: str) -> bool:
+    """A 32-hex `apiKey` beside a search client's configuration: Algolia's search-only key,
+    public by design (every DocSearch site ships it to the browser). An admin key under an
+    admin or write name is the `algolia-admin-api-key` rule's, and is still reported."""
+    if _HEX32.fullmatch(secret) is None:
+        return False
+    lo, hi = max(0, start - 3 * _HOST_REACH), min(len(data), end + 3 * _HOST_REACH)
+    return _SEARCH_CONFIG.search(data, lo, hi) is not None
 
 
 # Words that say a value is a credential, for a line whose provider is named on a nearby line.

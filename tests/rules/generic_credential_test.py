@@ -110,3 +110,28 @@ def test_firebase_documented_sample_web_config_is_not_a_finding(tail: str) -> No
     sample = "AIza" + "SyDOCAbC123dEf456GhI789jKl" + tail
     text = f'const firebaseConfig = {{\n  apiKey: "{sample}",\n  authDomain: "x.firebaseapp.com",\n}};\n'
     assert found(text, "firebase.js") == []
+
+
+@pytest.mark.parametrize(("path", "template"), [
+    pytest.param("docsearch.js",
+                 "docsearch({{\n  appId: 'R2IYF7ETH7',\n  apiKey: '{v}',\n  indexName: 'docs',\n}});\n",
+                 id="DocSearch"),
+    pytest.param("docusaurus.config.js",
+                 "module.exports = {{ themeConfig: {{ algolia: {{ appId: 'X1Y2Z3', apiKey: '{v}', "
+                 "indexName: 'site' }} }} }};\n", id="Docusaurus"),
+])
+def test_an_algolia_search_only_key_beside_its_search_config_is_public(
+        path: str, template: str) -> None:
+    # The search-only key ships to every visitor's browser (public by design, BREADTH.md).
+    assert found(template.format(v=token(21, 32, _HEX)), path) == []
+
+
+def test_the_same_hex_key_without_a_search_config_is_still_a_credential() -> None:
+    value = token(21, 32, _HEX)
+    assert found(f"client = Acme(apiKey='{value}')\n", "app.js") == [("generic-credential", value)]
+
+
+def test_an_algolia_admin_key_beside_a_search_config_is_still_reported() -> None:
+    value = token(22, 32, _HEX)
+    text = f"algolia:\n  appId: X1Y2Z3\n  indexName: site\n  ALGOLIA_ADMIN_KEY: {value}\n"
+    assert [rule for rule, _ in found(text, "config.yml")] == ["algolia-admin-api-key"]
