@@ -9,14 +9,28 @@ is installed: linear time and about 10x faster; the standard `re` gives the same
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from keylint.rules.checks import CHECKS, is_placeholder, reserved_host_in, shannon, word_like
+from keylint.rules.checks import CHECKS, is_placeholder, shannon, word_like
 from keylint.rules.model import Rule
+from keylint.scanner.context import (
+    CREDENTIAL,
+    ID_LABEL,
+    Spans,
+    cached_is_import,
+    in_blob,
+    is_bounded,
+    left_bounded,
+    nearby_lines,
+    on_example_line,
+    on_reserved_host,
+    search_only_key,
+    url_path_spans,
+    word_edge,
+)
 
 try:  # pragma: no cover (depends on the platform's wheels)
     import re2 as _re2
@@ -27,7 +41,6 @@ except ImportError:  # pragma: no cover
 
 # A regex group name, not a password.
 _SECRET_GROUP = "(?P<secret>"  # nosec B105
-_BLOB_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
 _PEM_MAX = 64 * 1024
 _SAME_LINE_REACH = 200  # bytes between a provider word and a bare-shape key on one line
 # How far past a generic value's end a provider token that starts inside it is looked for: the
@@ -36,7 +49,6 @@ _TRIGGER_REACH = 128
 _RESTART = 512  # how much of a generic trigger that gave no candidate is re-read
 _SIBLING_REACH = 1024  # how far another generic shape tried at a rejected one's start may run
 _LONG_LINE = 1000
-_CONTEXT_LINES = 3  # a provider word gives context this many lines above and below it
 
 
 @dataclass(frozen=True)
@@ -234,7 +246,7 @@ class Detector:
                 inner = [c for c in self._candidates(data, ss, se, bounded=False, reach=True)
                          if not c[0].generic]
                 for r, s, e in inner:
-                    match = self._accept(r, data, s, e) if _bounded(data, s, e, r) else None
+                    match = self._accept(r, data, s, e) if is_bounded(data, s, e, r) else None
                     if match is not None:
                         yield match
                 if inner or self._provider_prefixed(rule, data, ss, se):
@@ -255,7 +267,7 @@ class Detector:
             if other is rule:
                 continue
             m = self._exact[other.id].match(data, start, min(len(data), start + _SIBLING_REACH))
-            if m is not None and _bounded(data, start, m.end(), other):
+            if m is not None and is_bounded(data, start, m.end(), other):
                 out.append((other, start, m.end()))
         return out
 
@@ -303,9 +315,7 @@ class Detector:
             if hits is not None and self._words_source and tend - tstart > 1:
                 # A trigger can run over a provider word (`- name: TWILIO_API_SECRET` then
                 # `value:` is one password trigger): the word still gives its context.
-                if self._words_only is None:
-                    self._words_only = _compile(self._words_source, fast=self._fast)
-                hits.extend(w.span() for w in self._words_only.finditer(data, tstart + 1, tend))
+                hits.extend(w.span() for w in self._provider_words().finditer(data, tstart + 1, tend))
             group = self._trigger_rules[trigger]
             tried = yielded = False
             for rule in group:
@@ -315,7 +325,7 @@ class Detector:
                     while start > floor and data[start - 1] in rule.back_chars:
                         start -= 1
                 context = hits is not None and rule.provider in self._context_providers
-                if bounded and not context and not _left_bounded(data, start, rule):
+                if bounded and not context and not left_bounded(data, start, rule):
                     # Inside a longer token: the match would be dropped below, and trying it
                     # costs up to the rest of the run for an open-ended rule (`eyJ` or
                     # `pypi-Ag...` repeated): each trigger in a run would read to its end.
@@ -329,7 +339,7 @@ class Detector:
                     word = self._word_at(data, start)
                     if word and hits is not None:
                         hits.append((start, start + len(word)))
-                if not bounded or _bounded(data, start, end, rule):
+                if not bounded or is_bounded(data, start, end, rule):
                     resume = end
                     yielded = True
                     yield rule, start, end
@@ -366,6 +376,12 @@ class Detector:
         name = name.decode() if isinstance(name, bytes) else name
         return int(name[1:])
 
+    def _provider_words(self) -> Any:
+        """The provider words alone, compiled on first use (a trigger that runs over one)."""
+        if self._words_only is None:
+            self._words_only = _compile(self._words_source, fast=self._fast)
+        return self._words_only
+
     def _named_triggers(self) -> Any:
         """The first-pass alternation with a group per trigger, compiled on first use."""
         if self._master is None:
@@ -388,11 +404,11 @@ class Detector:
         near: list[tuple[int, int]] = []
         near_start, near_end = 0, -1
         for hs, he in hits:
-            if not _word_edge(data, hs, he):
+            if not word_edge(data, hs, he):
                 continue
             rules = self._context_rules[data[hs:he].lower()]
             if not near_start <= hs < near_end:
-                near, near_end = _nearby_lines(data, hs)
+                near, near_end = nearby_lines(data, hs)
                 near_start = near[0][1]
             for rank, ls in near:
                 slot = lines.setdefault(ls, {})
@@ -400,7 +416,7 @@ class Detector:
                     old = slot.get(r.id)
                     if old is None or rank < old[0]:
                         slot[r.id] = (rank, hs, r)
-        taken_spans = _Spans((t.start, t.end) for t in taken if not t.rule.generic)
+        taken_spans = Spans((t.start, t.end) for t in taken if not t.rule.generic)
         imports: dict[int, bool] = {}
         best: dict[tuple[int, int], tuple[tuple[int, int, int], Match]] = {}
         for ls, slot in lines.items():
@@ -409,7 +425,7 @@ class Detector:
             if le - ls > _LONG_LINE and all(v[0] for v in slot.values()):
                 continue  # a minified bundle: context from another line means nothing there
             credential_line: bool | None = None
-            url_paths: _Spans | None = None
+            url_paths: Spans | None = None
             for order, (rank, kpos, rule) in enumerate(
                 sorted(slot.values(), key=lambda v: self._order[v[2].id])
             ):
@@ -418,9 +434,9 @@ class Detector:
                     # credential (api_key, token, Bearer, ...), not an id or a digest, or pass
                     # literals to a call right under the provider SDK's import.
                     if credential_line is None:
-                        credential_line = _CREDENTIAL.search(data, ls, le) is not None
+                        credential_line = CREDENTIAL.search(data, ls, le) is not None
                     if not credential_line and not (
-                        rank == 1 and _cached_is_import(imports, data, kpos)
+                        rank == 1 and cached_is_import(imports, data, kpos)
                         and data.find(b"(", ls, le) >= 0
                     ):
                         continue
@@ -430,13 +446,13 @@ class Detector:
                         continue  # the provider word is far away on a long line
                     if taken_spans.overlaps(start, end):
                         continue
-                    if _ID_LABEL.search(data, max(ls, start - 40), start):
+                    if ID_LABEL.search(data, max(ls, start - 40), start):
                         continue  # `--key-id X`, `"request_id": "X"`: an identifier, not a key
                     if url_paths is None:
-                        url_paths = _url_paths(data, ls, le)
+                        url_paths = url_path_spans(data, ls, le)
                     if url_paths.holds(start):
                         continue  # `docs.aws.amazon.com/AmazonS3/...`: a path, not a key
-                    if not _bounded(data, start, end, rule):
+                    if not is_bounded(data, start, end, rule):
                         continue
                     match = self._accept(rule, data, start, end)
                     if match is None:
@@ -469,7 +485,7 @@ class Detector:
         secret = data[start:end].decode("utf-8", "replace")
         if rule.validator != "pem_block":
             if (rule.validator not in _OWN_PLACEHOLDER_CHECK and is_placeholder(secret)) \
-                    or _in_blob(data, start, end):
+                    or in_blob(data, start, end):
                 return None
             if rule.min_entropy and shannon(secret) < rule.min_entropy:
                 return None
@@ -477,11 +493,11 @@ class Detector:
             return None
         if rule.validator and not CHECKS[rule.validator](secret):
             return None
-        if rule.validator in _PASSWORD_CHECKS and word_like(secret) and _on_reserved_host(
+        if rule.validator in _PASSWORD_CHECKS and word_like(secret) and on_reserved_host(
                 data, start, end):
             return None  # `postgres://admin:supersecret@localhost`: a sample, not a leak
         if rule.validator == "credential_value" and (
-                _on_example_line(data, start, end) or _search_only_key(data, start, end, secret)):
+                on_example_line(data, start, end) or search_only_key(data, start, end, secret)):
             return None  # AWS's `...EXAMPLE` doc ids; a DocSearch/Algolia search-only key
         return Match(rule, start, end, secret)
 
@@ -490,171 +506,6 @@ _PASSWORD_CHECKS = ("password_value", "url_password")
 # Validators that judge placeholders themselves: every real X bearer token starts with a run of
 # `A`s, which the shared filter takes for a placeholder.
 _OWN_PLACEHOLDER_CHECK = ("twitter_bearer",)
-_HOST_REACH = 200  # bytes either side of a password searched for the host it belongs to
-
-
-def _around(data: bytes, start: int, end: int) -> tuple[int, int]:
-    """The part of the value's line within `_HOST_REACH` bytes of it."""
-    lo = max(0, start - _HOST_REACH)
-    lo = data.rfind(b"\n", lo, start) + 1 or lo
-    hi = data.find(b"\n", end, end + _HOST_REACH)
-    return lo, min(len(data), end + _HOST_REACH) if hi < 0 else hi
-
-
-def _on_reserved_host(data: bytes, start: int, end: int) -> bool:
-    """The password's line names a reserved host (example.com, *.test, localhost) near it."""
-    lo, hi = _around(data, start, end)
-    return reserved_host_in(data[lo:hi])
-
-
-def _on_example_line(data: bytes, start: int, end: int) -> bool:
-    """The line marks itself as documentation: an id or key ending in `EXAMPLE` (AWS's
-    convention, `AKIAIOSFODNN7EXAMPLE`) stands near the value."""
-    lo, hi = _around(data, start, end)
-    return data.find(b"EXAMPLE", lo, hi) >= 0
-
-
-# An Algolia / DocSearch search client's configuration (`indexName`, `docsearch({...})`).
-_SEARCH_CONFIG = re.compile(rb"(?i)index_?name|docsearch|algolia|instantsearch|searchclient")
-_HEX32 = re.compile(r"[0-9a-f]{32}")
-
-
-def _search_only_key(data: bytes, start: int, end: int, secret: str) -> bool:
-    """A 32-hex `apiKey` beside a search client's configuration: Algolia's search-only key,
-    public by design (every DocSearch site ships it to the browser). An admin key under an
-    admin or write name is the `algolia-admin-api-key` rule's, and is still reported."""
-    if _HEX32.fullmatch(secret) is None:
-        return False
-    lo, hi = max(0, start - 3 * _HOST_REACH), min(len(data), end + 3 * _HOST_REACH)
-    return _SEARCH_CONFIG.search(data, lo, hi) is not None
-
-
-# Words that say a value is a credential, for a line whose provider is named on a nearby line.
-_CREDENTIAL = re.compile(
-    rb"(?i)(?:api[_-]?key|apikey|token|secret|passw|auth|bearer|credential|access[_-]?key|"
-    rb"private[_-]?key|consumer[_-]?key|\bkey\b|-H\s|x-api|subscription|\bvalue\b[\"']?\s*[:=])"
-)
-# A bare value right after a label naming an identifier or a digest.
-_ID_LABEL = re.compile(
-    rb"(?i)(?:\b|[_-])(?:id|ids|uuid|guid|arn|sha\d*|md5|hash|digest|checksum|etag|commit|rev)"
-    rb"[\"'\]]*[ \t]*(?::=|=>|[:=])?[ \t]*[\"'`]?$"
-)
-_LETTER = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_LOWER = frozenset(b"abcdefghijklmnopqrstuvwxyz")
-_DIGIT = frozenset(b"0123456789")
-
-
-_IMPORT = re.compile(rb"[ \t\"]*(?:from\s+\S+\s+import\b|import\s|.*\brequire\s*\()")
-
-
-def _is_import(data: bytes, pos: int) -> bool:
-    """The line holding `pos` imports a module (Python, JS), as an SDK import does."""
-    ls = data.rfind(b"\n", 0, pos) + 1
-    return _IMPORT.match(data, ls, pos + 200) is not None
-
-
-def _cached_is_import(cache: dict[int, bool], data: bytes, pos: int) -> bool:
-    """`_is_import`, once per provider word (many lines and rules may ask about the same one)."""
-    known = cache.get(pos)
-    if known is None:
-        known = cache[pos] = _is_import(data, pos)
-    return known
-
-
-class _Spans:
-    """Sorted, disjoint byte spans: which one holds a position, which one meets a range."""
-
-    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for s, e in sorted(spans):
-            if self.ends and s < self.ends[-1]:
-                self.ends[-1] = max(self.ends[-1], e)
-            else:
-                self.starts.append(s)
-                self.ends.append(e)
-
-    def overlaps(self, start: int, end: int) -> bool:
-        """Some span shares a byte with `[start, end)`."""
-        i = bisect.bisect_right(self.ends, start)
-        return i < len(self.starts) and self.starts[i] < end
-
-    def holds(self, pos: int) -> bool:
-        """Some span `[s, e]` (both ends included) holds `pos`."""
-        i = bisect.bisect_left(self.ends, pos)
-        return i < len(self.starts) and self.starts[i] <= pos
-
-
-# A URL's path: in a run of characters that are not delimiters, from just after the run's first
-# `://` up to its first query character (`?=&#`) or its end.
-_DELIMITERS = rb" \t\"'`<>()\[\]{},;\n"
-_URL_PATH = re.compile(
-    rb"(?<![^%s])[^%s?=&#]*?://(?P<path>[^%s?=&#]*)" % (_DELIMITERS, _DELIMITERS, _DELIMITERS)
-)
-
-
-def _url_paths(data: bytes, line_start: int, line_end: int) -> _Spans:
-    """Where on a line a position lies in the path of a URL (`scheme://host/...` with no query
-    yet): one pass over the line, however many candidates on it ask."""
-    return _Spans(m.span("path") for m in _URL_PATH.finditer(data, line_start, line_end))
-
-
-def _word_edge(data: bytes, start: int, end: int) -> bool:
-    """A provider word starts a word (`aws_key`, `AwsConfig`), not the middle of one (`draws`)."""
-    if start > 0 and (data[start - 1] in _LETTER or data[start - 1] in _DIGIT):
-        return False  # inside `draws` or a random run such as `51AWS0F5`
-    return not (end < len(data) and data[end] in _LOWER and data[end - 1] in _LOWER)
-
-
-def _nearby_lines(data: bytes, pos: int) -> tuple[list[tuple[int, int]], int]:
-    """(rank, line start) of the lines a provider word at `pos` gives context to, nearest first:
-    its own line (rank 0), the next (1), the previous (2, as `requests.post(url)` after a
-    headers line), then two and three lines below and above (3 to 6: a client built over
-    several lines, its endpoint host three lines from its key); and where its own line ends.
-
-    Each line is found from its neighbour, so the work is the length of the seven lines."""
-    ls = data.rfind(b"\n", 0, pos) + 1
-    out = [(0, ls)]
-    own_end = data.find(b"\n", ls)
-    below, above = own_end, ls
-    for distance in range(1, _CONTEXT_LINES + 1):
-        if below >= 0:
-            out.append((2 * distance - 1, below + 1))
-            below = data.find(b"\n", below + 1)
-        if above > 0:
-            above = data.rfind(b"\n", 0, above - 1) + 1
-            out.append((2 * distance, above))
-    return out, len(data) if own_end < 0 else own_end
-
-
-def _left_bounded(data: bytes, start: int, rule: Rule) -> bool:
-    """The token does not continue to the left of `start`."""
-    if start > 0 and data[start - 1] in rule.boundary:
-        camel = rule.camel_start and data[start - 1] in _LOWER and data[start] not in _LOWER
-        escape = start > 1 and data[start - 2] == 0x5C and data[start - 1] in b"nrtfbv0"
-        return camel or escape  # `"\nghp_..."`: the `n` belongs to an escape, not the token
-    return True
-
-
-def _bounded(data: bytes, start: int, end: int, rule: Rule) -> bool:
-    """The token does not continue on either side (so it is not part of a longer string)."""
-    if not _left_bounded(data, start, rule):
-        return False
-    return not (end < len(data) and (data[end] in rule.boundary or data[end] in rule.right_boundary))
-
-
-def _in_blob(data: bytes, start: int, end: int) -> bool:
-    """Inside a long base64 run (an embedded image, a minified bundle): not a key on its own."""
-    lo = start
-    while lo > 0 and data[lo - 1] in _BLOB_CHARS and start - lo < 200:
-        lo -= 1
-    hi = end
-    while hi < len(data) and data[hi] in _BLOB_CHARS and hi - end < 200:
-        hi += 1
-    run = data[lo:hi]
-    return (hi - lo) - (end - start) >= 60 and (b"/" in run or b"+" in run)
-
-
 def _resolve_overlaps(found: list[Match]) -> list[Match]:
     """Keep one match per span; where spans overlap, a provider rule beats a generic one.
 

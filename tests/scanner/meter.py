@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 import pytest
 
 import keylint
+from keylint.scanner import context
 from keylint.scanner.detector import Detector
 
 _T = TypeVar("_T")
@@ -158,12 +159,16 @@ def metered(monkeypatch: pytest.MonkeyPatch, detector: Detector,
     """A Meter counting every pattern of `detector` and every module-level pattern of
     `modules` (for the duration of the test)."""
     meter = Meter()
-    detector._named_triggers()  # compiled on first use: compile it now so that it is counted
+    detector._named_triggers()  # compiled on first use: compile them now so that they count
+    if detector._words_source:
+        detector._provider_words()
     for name, value in vars(detector).items():
-        if name in ("_combined_plain", "_master_plain", "_master") and value is not None:
+        if name in ("_combined_plain", "_master_plain", "_master", "_words_only") \
+                and value is not None:
             monkeypatch.setattr(detector, name, CountingPattern(value, meter))
     monkeypatch.setattr(detector, "_exact", _CountingExact(detector._exact, meter))
-    for module in modules:
+    # The detector's questions about a candidate's surroundings use their own patterns.
+    for module in dict.fromkeys((*modules, context)):
         for name, value in list(vars(module).items()):
             if isinstance(value, re.Pattern):
                 monkeypatch.setattr(module, name, CountingPattern(value, meter))
