@@ -13,13 +13,11 @@ from collections.abc import Callable
 
 import pytest
 
-from keylint.rules import RULES, RULES_BY_ID, checks
-from keylint.scanner import detector
-from keylint.scanner.detector import Detector
+from keylint.rules import RULES, RULES_BY_ID
 from keylint.scanner.engine import scan_text
 from tests.fakes import fake_key
 from tests.fakes_infra import BUILDERS, CONTEXT_VARS
-from tests.scanner.meter import metered
+from tests.scanner.meter import find_work
 
 NEW = sorted(BUILDERS)
 
@@ -244,14 +242,7 @@ def _work(monkeypatch: pytest.MonkeyPatch, inputs: list[bytes]) -> list[int]:
     # The provider rules only: the meter charges an anchored match of an open-ended pattern
     # (the generic JWT rule at each `eyJ` after a dot) the whole rest of the buffer, which the
     # engine never reads; tests/scanner/detector_test.py measures the generic rules.
-    det = Detector([r for r in RULES if not r.generic])
-    meter = metered(monkeypatch, det, detector, checks)
-    out = []
-    for data in inputs:
-        meter.work = 0
-        meter.run(det.find, meter.wrap(data))
-        out.append(meter.work)
-    return out
+    return find_work(monkeypatch, inputs, [r for r in RULES if not r.generic])
 
 
 # Rules whose first pass starts at a marker inside the token and walks back, or whose patterns

@@ -14,11 +14,9 @@ import urllib.parse
 import pytest
 
 from keylint.rules import RULES, checks
-from keylint.scanner import detector
-from keylint.scanner.detector import Detector
 from keylint.scanner.engine import scan_text
 from tests.fakes import fake_key
-from tests.scanner.meter import metered
+from tests.scanner.meter import find_work
 
 
 def found(text: str, path: str = "a.py") -> list[tuple[str, str]]:
@@ -204,14 +202,8 @@ _LINEAR_GENERIC = ("curl-user-password", "basic-auth-header")
 
 
 def _work(monkeypatch: pytest.MonkeyPatch, inputs: list[bytes]) -> list[int]:
-    det = Detector([r for r in RULES if not r.generic or r.id in _LINEAR_GENERIC])
-    meter = metered(monkeypatch, det, detector, checks)
-    out = []
-    for data in inputs:
-        meter.work = 0
-        meter.run(det.find, meter.wrap(data))
-        out.append(meter.work)
-    return out
+    return find_work(monkeypatch, inputs,
+                     [r for r in RULES if not r.generic or r.id in _LINEAR_GENERIC])
 
 
 @pytest.mark.parametrize(("rule_id", "text"), [

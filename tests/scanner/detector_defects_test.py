@@ -13,7 +13,7 @@ from keylint.scanner import detector
 from keylint.scanner.detector import Detector
 from keylint.scanner.engine import scan_text
 from tests.fakes import fake_key
-from tests.scanner.meter import metered
+from tests.scanner.meter import find_work, metered
 
 
 def found(text: str, path: str = "app.js") -> list[tuple[str, int]]:
@@ -147,15 +147,6 @@ def test_wider_context_costs_linear_work(monkeypatch: pytest.MonkeyPatch) -> Non
     assert works[1] <= 2.3 * works[0]
 
 
-def _growth(monkeypatch: pytest.MonkeyPatch, inputs: list[bytes]) -> list[int]:
-    det = Detector(RULES)
-    meter = metered(monkeypatch, det, detector, checks)
-    works = []
-    for data in inputs:
-        meter.work = 0
-        meter.run(det.find, meter.wrap(data))
-        works.append(meter.work)
-    return works
 
 
 def _rejected_generic_shapes(entries: int) -> bytes:
@@ -172,7 +163,7 @@ def _rejected_generic_shapes(entries: int) -> bytes:
 
 def test_looking_again_after_a_rejected_generic_shape_costs_linear_work(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    small, large = _growth(monkeypatch, [_rejected_generic_shapes(n) for n in (200, 400)])
+    small, large = find_work(monkeypatch, [_rejected_generic_shapes(n) for n in (200, 400)])
     assert large <= 2.3 * small
 
 

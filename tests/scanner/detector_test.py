@@ -7,12 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from keylint.rules import RULES, RULES_BY_ID, checks
-from keylint.scanner import detector
+from keylint.rules import RULES, RULES_BY_ID
 from keylint.scanner.detector import Detector
 from keylint.scanner.engine import detector_for, scan_text
 from tests.fakes import RULE_IDS, assignment, fake_key
-from tests.scanner.meter import metered
+from tests.scanner.meter import find_work
 
 DIRECT = [r.id for r in RULES if not r.needs_context]
 CONTEXTUAL = [r.id for r in RULES if r.needs_context]
@@ -294,22 +293,12 @@ def _bundle(size: int) -> bytes:
             f"@font-face{{src:url(data:font/woff2;base64,{font})}}\n").encode()
 
 
-def _growth(monkeypatch: pytest.MonkeyPatch, inputs: list[bytes]) -> list[int]:
-    """The work `Detector.find` does on each input, counted (see tests/scanner/meter.py)."""
-    det = Detector(RULES)
-    meter = metered(monkeypatch, det, detector, checks)
-    works = []
-    for data in inputs:
-        meter.work = 0
-        meter.run(det.find, meter.wrap(data))
-        works.append(meter.work)
-    return works
 
 
 def test_a_long_line_near_a_provider_word_costs_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
     # Each bare-shape candidate on the line used to walk back to the line start to see whether
     # it sat in a URL path: a 200 KB bundle took 44 s.
-    small, large = _growth(monkeypatch, [_bundle(10_000), _bundle(20_000)])
+    small, large = find_work(monkeypatch, [_bundle(10_000), _bundle(20_000)])
     assert large <= 2.3 * small
 
 
@@ -329,7 +318,7 @@ def test_many_provider_words_and_keys_on_one_line_cost_linear_work(
 ) -> None:
     # Each provider word used to find its line again, and each bare-shape candidate was checked
     # against every key found in the file.
-    small, large = _growth(monkeypatch, [_dense_line(300), _dense_line(600)])
+    small, large = find_work(monkeypatch, [_dense_line(300), _dense_line(600)])
     assert large <= 2.3 * small
 
 
@@ -341,7 +330,7 @@ def test_a_crafted_run_of_triggers_costs_linear_work(
     monkeypatch: pytest.MonkeyPatch, lead: str, unit: str
 ) -> None:
     # Every trigger in the run used to try its rule's open-ended pattern to the end of the run.
-    small, large = _growth(monkeypatch, [
+    small, large = find_work(monkeypatch, [
         (lead + unit * (n // len(unit))).encode() for n in (20_000, 40_000)])
     assert large <= 2.3 * small
 

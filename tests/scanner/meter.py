@@ -16,14 +16,16 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import FrameType, ModuleType
 from typing import Any, TypeVar
 
 import pytest
 
 import keylint
-from keylint.scanner import context
+from keylint.rules import RULES, checks
+from keylint.rules.model import Rule
+from keylint.scanner import context, detector
 from keylint.scanner.detector import Detector
 
 _T = TypeVar("_T")
@@ -173,3 +175,17 @@ def metered(monkeypatch: pytest.MonkeyPatch, detector: Detector,
             if isinstance(value, re.Pattern):
                 monkeypatch.setattr(module, name, CountingPattern(value, meter))
     return meter
+
+
+def find_work(monkeypatch: pytest.MonkeyPatch, inputs: Sequence[bytes],
+              rules: Sequence[Rule] = RULES) -> list[int]:
+    """The work `Detector(rules).find` does on each input, counted (with the detector's and
+    the rule checks' module-level patterns)."""
+    det = Detector(rules)
+    meter = metered(monkeypatch, det, detector, checks)
+    works = []
+    for data in inputs:
+        meter.work = 0
+        meter.run(det.find, meter.wrap(data))
+        works.append(meter.work)
+    return works
