@@ -16,12 +16,17 @@ _EMULATOR_KEYS = frozenset({
 })
 
 
-def not_emulator_key(secret: str) -> bool:
-    """An Azure account key that is not one of the published emulator keys."""
+def sha256_in(text: str, digests: frozenset[str]) -> bool:
+    """Whether `text`'s SHA-256 is one of `digests`: published keys are kept as digests, never
+    in clear, so the rule table holds no key."""
     import hashlib  # here: loading OpenSSL's bindings costs every scan's start-up milliseconds
 
-    digest = hashlib.sha256(secret.encode(), usedforsecurity=False).hexdigest()
-    return digest not in _EMULATOR_KEYS
+    return hashlib.sha256(text.encode(), usedforsecurity=False).hexdigest() in digests
+
+
+def not_emulator_key(secret: str) -> bool:
+    """An Azure account key that is not one of the published emulator keys."""
+    return not sha256_in(secret, _EMULATOR_KEYS)
 
 
 def crc32_hex_suffix(secret: str) -> bool:

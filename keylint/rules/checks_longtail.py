@@ -11,6 +11,7 @@ import urllib.parse
 from collections.abc import Callable
 
 from keylint.rules.checks import is_placeholder, shannon, url_password, wordy
+from keylint.rules.checks_extra import sha256_in
 from keylint.rules.checks_saas import random_alnum
 
 # SHA-256 of the two X (Twitter) bearer tokens everyone has seen (percent-decoded): the web
@@ -37,10 +38,7 @@ def twitter_bearer(secret: str) -> bool:
         return False
     if not random_alnum(tail):
         return False
-    decoded = urllib.parse.unquote(secret).encode()
-    import hashlib  # here: loading OpenSSL's bindings costs every scan's start-up ~3 ms
-
-    return hashlib.sha256(decoded).hexdigest() not in _PUBLIC_TWITTER_BEARERS
+    return not sha256_in(urllib.parse.unquote(secret), _PUBLIC_TWITTER_BEARERS)
 
 
 def random_letters_or_alnum(secret: str) -> bool:

@@ -315,7 +315,8 @@ class Detector:
             if hits is not None and self._words_source and tend - tstart > 1:
                 # A trigger can run over a provider word (`- name: TWILIO_API_SECRET` then
                 # `value:` is one password trigger): the word still gives its context.
-                hits.extend(w.span() for w in self._provider_words().finditer(data, tstart + 1, tend))
+                words = self._provider_words().finditer(data, tstart + 1, tend)
+                hits.extend(w.span() for w in words)
             group = self._trigger_rules[trigger]
             tried = yielded = False
             for rule in group:
@@ -506,6 +507,8 @@ _PASSWORD_CHECKS = ("password_value", "url_password")
 # Validators that judge placeholders themselves: every real X bearer token starts with a run of
 # `A`s, which the shared filter takes for a placeholder.
 _OWN_PLACEHOLDER_CHECK = ("twitter_bearer",)
+
+
 def _resolve_overlaps(found: list[Match]) -> list[Match]:
     """Keep one match per span; where spans overlap, a provider rule beats a generic one.
 
