@@ -2,7 +2,8 @@
 
 Also the `keylint-fix` pre-commit hook (pre-commit passes the staged file names). Exit codes:
 0 no key found, 1 files rewritten (or, with --diff, would be) or a found key left in place
-(a comment, a docstring, a non-Python file, ...: the hook never passes a key), 2 errors.
+(a comment, a docstring, a non-Python file, a named file with NUL bytes or over the default
+size limit, ...: the hook never passes a key), 2 errors.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     """Discover files, fix them, report, and return the exit code."""
     from keylint import config as config_mod
     from keylint.fix.api import FixOptions, default_env_file, fix_targets
-    from keylint.scanner.files import discover
+    from keylint.scanner.files import discover, display_path
 
     cfg = config_mod.load(args.config)
     env_file = None
@@ -59,5 +60,6 @@ def run(args: argparse.Namespace) -> int:
         secure_string=cfg.secure_string if args.secure_string is None else args.secure_string,
         diff=args.diff, rule_ids=cfg.rule_ids(), max_file_size=cfg.max_file_size,
         environ=dict(os.environ),
+        named=frozenset(display_path(p, os.getcwd()) for p in args.paths if os.path.isfile(p)),
     )
     return fix_targets(targets, opts, problems=problems)

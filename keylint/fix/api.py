@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from keylint.config import Config
+from keylint.config import DEFAULT_MAX_FILE_SIZE, Config
 from keylint.errors import KeylintError
 from keylint.fix import dotenv, history, importtime, report
 from keylint.fix.codemods import fix_source
@@ -32,6 +32,7 @@ from keylint.scanner.engine import detector_for, scan_bytes
 from keylint.scanner.files import Problem, Target
 from keylint.scanner.finding import Finding
 from keylint.scanner.run import read_target, to_scan
+from keylint.scanner.thorough import binary_text, passed_over, scan_file
 
 PYTHON_SUFFIXES = (".py", ".pyw", ".pyi")
 
@@ -39,14 +40,17 @@ PYTHON_SUFFIXES = (".py", ".pyw", ".pyi")
 @dataclass(frozen=True)
 class FixOptions:
     """How to fix: where values go (None: `--no-env-file`), SecureString or not (None: when
-    the project depends on keylint), diff only."""
+    the project depends on keylint), diff only. `named`: the display paths of the files named
+    on the command line (the keylint-fix hook names each file), read as the commit hook reads
+    them: a file with NUL bytes as text, one over the default size limit streamed."""
 
     env_file: Path | None
     secure_string: bool | None = None
     diff: bool = False
     rule_ids: tuple[str, ...] | None = None
-    max_file_size: int = 10 * 1024 * 1024
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
     environ: Mapping[str, str] = field(default_factory=dict)
+    named: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -58,6 +62,7 @@ class FileResult:
     fix: SourceFix
     findings: list[Finding]
     project: Project | None = None
+    left: int | None = None  # keys known to stay, for a file too large to scan again
 
     @property
     def changed(self) -> bool:
@@ -84,18 +89,21 @@ def default_env_file(configured: str, cwd: str = ".") -> Path:
     return Path(os.path.relpath(os.path.join(root, path), cwd))
 
 
-def _fix_file(target: Target, data: bytes, view: bytes, opts: FixOptions, picker: NamePicker,
-              repo: Repository, projects: Projects,
+def _fix_file(target: Target, data: bytes, view: bytes | None, opts: FixOptions,
+              picker: NamePicker, repo: Repository, projects: Projects,
               only: set[str] | None) -> FileResult | None:
-    """`view` is what the scanner reads of `data` (a notebook's text, a UTF-16 file decoded)."""
+    """`view` is what the scanner reads of `data` (a notebook's text, a UTF-16 file decoded;
+    None: the file has NUL bytes, and its text is read as the commit hook reads it)."""
     detector = detector_for(opts.rule_ids)
     display = target.display
     is_notebook = display.endswith(".ipynb")
-    findings = [f for f in scan_bytes(view, display, detector)
+    findings = [f for f in scan_bytes(binary_text(data) if view is None else view, display,
+                                      detector)
                 if only is None or f.hashed_secret in only]
-    if not is_notebook and view != data:  # a UTF-16 or UTF-32 byte-order mark
+    if view is None or (not is_notebook and view != data):  # NULs, or a UTF-16/32 mark
+        reason = _BINARY if view is None else _ENCODED
         return FileResult(target, data, SourceFix(data, skips=[
-            Skip(f, default_where(f), _ENCODED) for f in findings]), findings) if findings else None
+            Skip(f, default_where(f), reason) for f in findings]), findings) if findings else None
     is_python = display.endswith(PYTHON_SUFFIXES)
     split = [f for f in split_keys(data, display, detector) if only is None
              or f.hashed_secret in only] if is_python else []
@@ -130,6 +138,26 @@ def _fix_file(target: Target, data: bytes, view: bytes, opts: FixOptions, picker
 
 _ENCODED = ("the file is UTF-16 or UTF-32 encoded (a byte-order mark), which keylint fix does "
             "not rewrite; save it as UTF-8 and run keylint fix again, or move the key by hand")
+_BINARY = ("the file has NUL bytes (binary), which keylint fix does not rewrite; move the key "
+           "by hand")
+
+
+def _too_large(target: Target, opts: FixOptions,
+               only: set[str] | None) -> tuple[FileResult | None, Problem | None]:
+    """A named file over the default size limit, streamed as the commit hook streams it: its
+    keys are reported left in place (fix does not rewrite a file it will not hold)."""
+    try:
+        found = scan_file(target.open_path, target.display, detector_for(opts.rule_ids),
+                          opts.max_file_size)
+    except OSError as exc:
+        return None, Problem(target.display, f"unreadable: {exc.strerror or exc}")
+    findings = [f for f in found if only is None or f.hashed_secret in only]
+    if not findings:
+        return None, None
+    reason = (f"the file is over the {opts.max_file_size:,}-byte limit (max_file_size), which "
+              "keylint fix does not rewrite; move the key by hand")
+    return FileResult(target, b"", SourceFix(b"", skips=[
+        Skip(f, default_where(f), reason) for f in findings]), findings, left=len(findings)), None
 
 
 def fix_targets(targets: Sequence[Target], opts: FixOptions, *,
@@ -174,16 +202,24 @@ def _fix_targets(targets: Sequence[Target], opts: FixOptions,
     for t in targets:
         if only is not None and t.display not in only:
             continue
+        wanted = None if only is None else only[t.display]
+        # A file named on the command line is read as the commit hook reads it (files with NUL
+        # bytes, files over the default size limit); a directory walk skips what
+        # `keylint scan` skips.
+        named = t.display in opts.named
         data, problem = read_target(t, opts.max_file_size)
+        if (named and problem is not None and not problem.error and passed_over(problem.reason)
+                and opts.max_file_size == DEFAULT_MAX_FILE_SIZE):
+            large, problem = _too_large(t, opts, wanted)
+            results.extend([large] if large is not None else [])
         if problem is not None:
             print(f"keylint: {'error' if problem.error else 'note'}: {shown_path(problem.display)}: "
                   f"{problem.reason}", file=err)
             errors = errors or problem.error
         view = None if data is None else to_scan(data, t.display)[0]
-        if data is None or view is None:
-            continue  # unreadable, or binary: nothing to fix
-        result = _fix_file(t, data, view, opts, picker, repo, projects,
-                           None if only is None else only[t.display])
+        if data is None or (view is None and not named):
+            continue  # unreadable, or binary in a directory walk: nothing to fix
+        result = _fix_file(t, data, view, opts, picker, repo, projects, wanted)
         if result is not None:
             results.append(result)
     changed = [r for r in results if r.changed]
@@ -224,11 +260,14 @@ def _left_in_place(results: list[FileResult], opts: FixOptions,
     detector = detector_for(opts.rule_ids)
     left = 0
     for r in results:
+        if r.left is not None:
+            left += r.left
+            continue
         data = r.fix.source if r.changed else r.old
         display = r.target.display
         view = to_scan(data, display)[0]
         wanted = None if only is None else only.get(display, set())
-        found = [] if view is None else scan_bytes(view, display, detector)
+        found = scan_bytes(binary_text(data) if view is None else view, display, detector)
         if display.endswith(PYTHON_SUFFIXES) and view == data:
             found += split_keys(data, display, detector)
         left += sum(1 for f in found if wanted is None or f.hashed_secret in wanted)
@@ -365,6 +404,6 @@ def fix_findings(findings: Sequence[Finding], cfg: Config) -> int:
     targets = [Target(p, p) for p in only]
     opts = FixOptions(env_file=default_env_file(cfg.env_file), secure_string=cfg.secure_string,
                       rule_ids=cfg.rule_ids(), max_file_size=cfg.max_file_size,
-                      environ=dict(os.environ))
+                      environ=dict(os.environ), named=frozenset(only))
     code = fix_targets(targets, opts, only=only)
     return 2 if code == 2 else 1

@@ -297,6 +297,43 @@ def test_a_key_in_a_utf16_source_is_reported_not_passed(
     assert (repo / "win.py").read_bytes() == data
 
 
+@pytest.mark.parametrize("diff", (False, True), ids=("write", "diff"))
+def test_a_key_in_a_named_file_with_a_nul_byte_is_reported_not_passed(
+        repo: Path, capsys: pytest.CaptureFixture[str], diff: bool) -> None:
+    # The commit hook reads a file with NUL bytes as text and blocks its key; `keylint fix`
+    # cannot rewrite such a file, so it must say so and not exit 0 (it used to, silently).
+    data = b"\0" * 8 + b"\n" + fill('ANTHROPIC_API_KEY = "<anthropic>"\n').encode()
+    (repo / "blob.py").write_bytes(data)
+    assert main(["fix", *(["--diff"] if diff else []), "blob.py"]) == 1
+    out, err = _out(capsys)
+    assert f"blob.py:2:22: Anthropic API Key {A[:7]}***...{A[-4:]}: not fixed: the file has " \
+        "NUL bytes (binary)" in out + err
+    assert "keylint fix: 1 key left in place: exit 1 until moved by hand" in out + err
+    assert (repo / "blob.py").read_bytes() == data
+    assert not (repo / ".env").exists()
+    assert main(["scan", "--thorough", "--fix", "blob.py"]) == 1
+    assert "blob.py:2:22: Anthropic API Key" in _out(capsys)[0].split("keylint: 1 file")[1]
+    (repo / "blob.py").write_bytes(b"\0" * 8 + b"\nx = 1\n")
+    assert main(["fix", "blob.py"]) == 0  # no key: nothing to say
+
+
+def test_a_key_in_a_named_file_over_the_default_size_limit_is_reported_not_passed(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The commit hook streams a file over the default max_file_size; fix cannot hold it.
+    data = b"# padding line\n" * 750_000 + fill('KEY = "<anthropic>"\n').encode()  # 11 MB
+    (repo / "big.py").write_bytes(data)
+    assert main(["fix", "big.py"]) == 1
+    out, _ = _out(capsys)
+    assert f"big.py:750001:8: Anthropic API Key {A[:7]}***...{A[-4:]}: not fixed: the file is " \
+        "over the 10,485,760-byte limit (max_file_size)" in out
+    assert "keylint fix: 1 key left in place" in out
+    assert (repo / "big.py").read_bytes() == data
+    # A limit the user set is their choice: the file is skipped and named, as the hook does.
+    (repo / "pyproject.toml").write_text("[tool.keylint]\nmax_file_size = 1000\n")
+    assert main(["fix", "big.py"]) == 0
+    assert "note: big.py: skipped: " in _out(capsys)[1]
+
+
 def test_a_key_left_next_to_a_fixed_one_still_fails_the_second_run(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (repo / "app.py").write_text(fill(APP) + fill("# old: <anthropic>\n"))
