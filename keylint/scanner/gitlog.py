@@ -167,7 +167,8 @@ def read_log(repo: Repo, commits: Sequence[str],
     oldest first, so `on_blob(log, blob, commit, path)` sees every introduction as it streams,
     a blob's older version always before the blob (the scan starts while git log runs)."""
     proc = subprocess.Popen(
-        ["git", "log", "--no-walk=unsorted", "--stdin", "--raw", "-c", "--no-renames",
+        # --root: a root commit's files are what it introduced, whatever log.showRoot says.
+        ["git", "log", "--no-walk=unsorted", "--stdin", "--raw", "-c", "--root", "--no-renames",
          "--no-abbrev", "-z", "--no-ext-diff", "--no-textconv", _FORMAT],
         cwd=repo.where, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         env=_env())

@@ -1,0 +1,42 @@
+"""What a git repository holds is scanned whatever the local git setup says: a user's or a CI
+machine's git configuration, or local object replacements, never hide a committed key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import assignment, fake_key
+from tests.gitenv import isolated_git  # noqa: F401 (autouse: git isolated in every test)
+from tests.hooks.helpers import KEY_RULE, git, keylint, write
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", message)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    path = tmp_path / "repo"
+    path.mkdir()
+    git(path, "init", "-q", "-b", "main")
+    return path
+
+
+@pytest.mark.parametrize("args", [["--history"], ["--commits", "HEAD"]])
+def test_a_key_in_the_root_commit_is_found_with_log_showroot_off(repo: Path,
+                                                                 args: list[str]) -> None:
+    key = fake_key(KEY_RULE, 61)
+    write(repo, "settings.py", assignment(KEY_RULE, key) + "\n")
+    commit(repo, "first commit")
+    write(repo, "README.md", "docs\n")
+    commit(repo, "docs")
+    # log.showRoot=false makes `git log` show no files for a root commit: that is display
+    # taste, not "the root commit introduced nothing".
+    git(repo, "config", "log.showRoot", "false")
+    done = keylint(repo, "scan", *args)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.startswith("settings.py@")
+    assert key not in done.stdout + done.stderr
