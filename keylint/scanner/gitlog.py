@@ -7,7 +7,8 @@ those commits (tree diffs only: no blob is read, no patch is made); the contents
 introduces nothing, a conflict resolution introduces what differs from every parent.
 
 `GIT_NO_LAZY_FETCH` keeps a partial clone from fetching missing blobs over the network: a blob
-that is not here is reported as missing instead.
+that is not here is reported as missing instead. `GIT_NO_REPLACE_OBJECTS` reads the objects the
+commits hold, not local stand-ins (`git replace`), which a push does not send in their place.
 """
 
 from __future__ import annotations
@@ -65,14 +66,16 @@ class Log:
     gitlinks: int = 0  # submodule commits recorded (their content lives in another repository)
 
 
-def _env() -> dict[str, str]:
-    return {**os.environ, "GIT_NO_LAZY_FETCH": "1", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+def git_env() -> dict[str, str]:
+    """The environment of every git that reads what a scan scans (see the module docstring)."""
+    return {**os.environ, "GIT_NO_LAZY_FETCH": "1", "GIT_NO_REPLACE_OBJECTS": "1",
+            "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 
 
 def _run(args: Sequence[str], cwd: str, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True,
-                              check=False, env=_env())
+                              check=False, env=git_env())
     except OSError as exc:
         raise KeylintError(f"{cwd}: cannot run git: {exc.strerror or exc}") from exc
 
@@ -171,7 +174,7 @@ def read_log(repo: Repo, commits: Sequence[str],
         ["git", "log", "--no-walk=unsorted", "--stdin", "--raw", "-c", "--root", "--no-renames",
          "--no-abbrev", "-z", "--no-ext-diff", "--no-textconv", _FORMAT],
         cwd=repo.where, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env=_env())
+        env=git_env())
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     feeder = threading.Thread(target=_feed, args=(proc.stdin, reversed(commits)), daemon=True)
     feeder.start()
@@ -275,7 +278,7 @@ class _Batch:
         self._where, self._absent = repo.where, absent
         self._proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo.where,
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, env=_env())
+                                      stderr=subprocess.PIPE, env=git_env())
         assert self._proc.stdin is not None
         self._asked: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
         self._feeder = threading.Thread(target=_feed, args=(self._proc.stdin, self._ids(items)),

@@ -21,6 +21,7 @@ from keylint.config import DEFAULT_BASELINE, DEFAULT_MAX_FILE_SIZE, Config
 from keylint.errors import KeylintError
 from keylint.scanner.engine import detector_for, scan_bytes
 from keylint.scanner.files import Problem, display_path
+from keylint.scanner.gitlog import git_env
 from keylint.scanner.run import ScanResult, to_scan
 from keylint.scanner.thorough import binary_text, scan_git_blob
 
@@ -38,7 +39,7 @@ class StagedFile:
 def _git(args: Sequence[str], cwd: str, data: bytes | None = None) -> bytes:
     try:
         out = subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True,
-                             check=False)
+                             check=False, env=git_env())
     except OSError as exc:
         raise KeylintError(f"--staged: cannot run git: {exc.strerror or exc}") from exc
     if out.returncode != 0:
@@ -67,7 +68,7 @@ def staged_text(path: str, cwd: str | None = None) -> str | None:
     rel = os.path.relpath(os.path.abspath(path), cwd).replace(os.sep, "/")
     try:
         out = subprocess.run(["git", "show", f":./{rel}"], cwd=cwd, capture_output=True,
-                             check=False)
+                             check=False, env=git_env())
     except OSError:
         return None
     if out.returncode != 0:

@@ -117,9 +117,10 @@ def scan_git_blob(cwd: str, blob: str, shown: str, detector: Detector) -> list[F
     import subprocess
 
     from keylint.errors import KeylintError
+    from keylint.scanner.gitlog import git_env
 
     proc = subprocess.Popen(["git", "cat-file", "blob", blob], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, env=git_env())
     assert proc.stdout is not None and proc.stderr is not None
     try:
         found = scan_stream(proc.stdout, shown, detector)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@ machine's git configuration, or local object replacements, never hide a committe
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -39,4 +40,29 @@ def test_a_key_in_the_root_commit_is_found_with_log_showroot_off(repo: Path,
     done = keylint(repo, "scan", *args)
     assert done.returncode == 1, done.stdout + done.stderr
     assert done.stdout.startswith("settings.py@")
+    assert key not in done.stdout + done.stderr
+
+
+def _stand_in(repo: Path, blob: str) -> None:
+    """`git replace` the blob with a clean one: a local stand-in, which a push does not send."""
+    clean = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo, input="x = 1\n",
+                           capture_output=True, text=True, check=True).stdout.strip()
+    git(repo, "replace", blob, clean)
+
+
+@pytest.mark.parametrize("args", [["--history"], ["--commits", "HEAD~1..HEAD"], ["--staged"]])
+def test_a_replaced_object_does_not_hide_the_key_it_stands_for(repo: Path,
+                                                               args: list[str]) -> None:
+    key = fake_key(KEY_RULE, 62)
+    write(repo, "README.md", "docs\n")
+    commit(repo, "docs")
+    write(repo, "settings.py", assignment(KEY_RULE, key) + "\n")
+    git(repo, "add", "-A")
+    if args != ["--staged"]:
+        git(repo, "commit", "-q", "--no-verify", "-m", "settings")
+    _stand_in(repo, git(repo, "rev-parse", ":settings.py").stdout.strip())
+    assert "x = 1" in git(repo, "show", ":settings.py").stdout  # git now reads the stand-in
+    done = keylint(repo, "scan", *args)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.startswith("settings.py")
     assert key not in done.stdout + done.stderr

@@ -414,7 +414,7 @@ def test_commit_metadata_needs_no_blob(repo: Path) -> None:
 
 
 def test_git_is_never_asked_to_fetch(repo: Path) -> None:
-    env = gitlog._env()
+    env = gitlog.git_env()
     assert env["GIT_NO_LAZY_FETCH"] == "1" and env["GIT_TERMINAL_PROMPT"] == "0"
     assert subprocess.run(["git", "--version"], env=env, capture_output=True).returncode == 0
 
