@@ -36,10 +36,46 @@ _MAX_WORD = 4096  # longer words (no file name component is) get only the plain 
 _ENDS_PER_START = 32  # separators a key may hold (`sk-ant-api03-...` holds a handful)
 
 
-@functools.lru_cache(maxsize=4096)
+# Every secret this process has found (a Finding records its own), by its first characters.
+# The rules alone do not know a bare key (Cohere, Mistral, AWS secret) or a password without the
+# context its file gave it, so `redact_text` also masks each of these wherever it appears: a
+# file named after the key it holds, an error line naming such a file.
+_FOUND: dict[str, set[str]] = {}
+_FOUND_PREFIX = 6  # no rule reports a shorter secret
+
+
+def remember_found(secret: str) -> None:
+    """Mask `secret` in everything `redact_text` (and so `shown_path`) returns from now on."""
+    if len(secret) >= _FOUND_PREFIX:
+        _FOUND.setdefault(secret[:_FOUND_PREFIX], set()).add(secret)
+
+
+def _mask_found(text: str) -> str:
+    """`text` with every remembered secret masked: one look-up per position (linear)."""
+    if not _FOUND or len(text) < _FOUND_PREFIX:
+        return text
+    spans = [(i, i + len(s)) for i in range(len(text) - _FOUND_PREFIX + 1)
+             for s in _FOUND.get(text[i:i + _FOUND_PREFIX], ()) if text.startswith(s, i)]
+    if not spans:
+        return text
+    out, pos = [], 0
+    for start, end in _merge(spans):
+        out += [text[pos:start], mask(text[start:end])]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def redact_text(text: str) -> str:
-    """`text` with every secret the rules find masked: for what keylint prints besides findings
-    (error messages, file names, arguments), which may hold a key typed or pasted by mistake.
+    """`text` with every secret the rules find masked, and every secret this process has found
+    (`remember_found`): for what keylint prints besides findings (error messages, file names,
+    arguments), which may hold a key typed or pasted by mistake."""
+    return _mask_found(_redact_rules(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _redact_rules(text: str) -> str:
+    """`text` with every secret the rules find masked.
 
     A key glued to other characters (`backup-<key>.py`, `<key>_old`) does not match as a
     key in file content would (a rule's boundary rejects it), so every long word is also tried

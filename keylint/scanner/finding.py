@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from keylint.masking import mask, redact_text, sha1_hex, shown_path
+from keylint.masking import mask, redact_text, remember_found, sha1_hex, shown_path
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Finding:
     labelled_real: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
+        remember_found(self.secret)  # masked wherever keylint prints it: a file name holding it
         if not self.hashed_secret:
             object.__setattr__(self, "hashed_secret", sha1_hex(self.secret))
 
