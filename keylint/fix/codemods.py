@@ -56,6 +56,7 @@ class _Fixer:
         self.names = names
         self.changes: list[Change] = []
         self.static_changes: list[Change] = []
+        self.collapsed: list[tuple[Key, str]] = []  # getenv(NAME, key) calls become lookups
         self.skips: list[Skip] = []
         self.edits = Edits()
         self.plan_list: list[Plan] = []
@@ -165,9 +166,7 @@ class _Fixer:
             self.names.claim(name, occ.value)
             self.edits.collapse[id(ctx.getenv)] = name
             self.touched.add(self.current_stmt)
-            self.static_changes.append(Change(
-                occ.key.finding, self.ctx.where(occ.key.finding), name,
-                Renderer().lookup(name, '"'), "the default is gone: the variable must be set"))
+            self.collapsed.append((occ.key, name))  # reported once the accessor is chosen
             return
         occ.name = name
         self.names.claim(name, occ.value)
@@ -271,6 +270,9 @@ class _Fixer:
                  secure: dict[str, Constant]) -> tuple[cst.Module, Rewriter]:
         rewriter = Rewriter(self.edits, self.renderer, secure)
         self.changes = list(self.static_changes)
+        for key, name in self.collapsed:
+            self.change(key, name, self.renderer.lookup(name, '"'),
+                        "the default is gone: the variable must be set")
         body = list(module.body)
         for i in sorted(self.touched):
             visited = body[i].visit(rewriter)

@@ -316,6 +316,18 @@ def test_getenv_default_with_a_taken_name_is_skipped() -> None:
     assert "already holds a different value" in result.skips[0].reason
 
 
+@pytest.mark.parametrize(("source", "code"), (
+    pytest.param('import os as o\nK = o.getenv("OPENAI_API_KEY", "<openai>")\n',
+                 'o.environ["OPENAI_API_KEY"]', id="os under another name"),
+    pytest.param('from os import environ, getenv\nK = getenv("OPENAI_API_KEY", "<openai>")\n',
+                 'environ["OPENAI_API_KEY"]', id="from os import environ"),
+))
+def test_the_report_of_a_getenv_default_names_the_code_written(source: str, code: str) -> None:
+    new, result, _ = run_fix(source)
+    (change,) = result.changes
+    assert change.code == code and code in new.decode()
+
+
 # ------------------------------------------------------------------------ SecureString
 SECURE_MODULE = '''"""Client setup."""
 import logging
