@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 from hypothesis import settings
 
@@ -19,3 +22,9 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 _SOURCE_TREE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (_SOURCE_TREE, os.environ.get("PYTHONPATH", "")) if p)
+
+# The hyperscan prefilter caches its compiled database: in a directory of the test run's own, not
+# in the user's ~/.cache.
+_CACHE = tempfile.mkdtemp(prefix="keylint-test-cache-")
+atexit.register(shutil.rmtree, _CACHE, True)
+os.environ["KEYLINT_CACHE_DIR"] = _CACHE

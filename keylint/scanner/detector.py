@@ -12,10 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from keylint.rules.checks import CHECKS, is_placeholder, shannon, word_like
 from keylint.rules.model import Rule
+
+if TYPE_CHECKING:
+    from keylint.scanner.prefilter import Prefilter
+
 from keylint.scanner.context import (
     CREDENTIAL,
     ID_LABEL,
@@ -205,6 +209,20 @@ class Detector:
         combined_plain = b"|".join(x for x in (plain, b"(?i:%s)" % alternation if words else b"")
                                    if x)
         self._combined_plain = _compile(combined_plain, fast=fast) if combined_plain else None
+        # The first pass's alternatives, for a prefilter that finds where any of them can match.
+        self._alternatives = [t.encode() for t in triggers] + (
+            [self._words_source] if words else [])
+        self._prefilter: Prefilter | None = None
+
+    def accelerate(self) -> bool:
+        """Let hyperscan narrow the first pass (`prefilter.py`): for large scans, where RE2's
+        lazily built DFA would otherwise be built again in every worker. Same findings; False
+        when it is not available (then nothing changes)."""
+        if self.engine == "re2" and self._alternatives and self._prefilter is None:
+            from keylint.scanner.prefilter import load
+
+            self._prefilter = load(self._alternatives)
+        return self._prefilter is not None
 
     # ------------------------------------------------------------------ public
     def find(self, data: bytes) -> list[Match]:
@@ -294,7 +312,7 @@ class Detector:
             exact_end = len(data)
             endpos = min(exact_end, endpos + _TRIGGER_REACH)
         resume = pos  # a trigger inside a token already matched is part of that token
-        for m in regex.finditer(data, pos, endpos):
+        for m in self._first_pass(regex, data, pos, endpos, whole=hits is not None):
             tstart = m.start()
             if tstart >= stop:
                 break
@@ -354,6 +372,17 @@ class Detector:
                                           bounded=bounded, reach=True):
                     resume = max(resume, c[2])
                     yield c
+
+    def _first_pass(self, regex: Any, data: bytes, pos: int, endpos: int,
+                    *, whole: bool) -> Iterable[Any]:
+        """`regex.finditer(data, pos, endpos)`; over a whole buffer with a prefilter, only where
+        hyperscan says a match can be: the same matches (RE2 keeps the text around each span
+        as context, and every match lies inside one span)."""
+        if not whole or self._prefilter is None or pos or endpos != len(data):
+            everywhere: Iterable[Any] = regex.finditer(data, pos, endpos)
+            return everywhere
+        spans = self._prefilter.spans(data)
+        return (m for start, end in spans for m in regex.finditer(data, start, end))
 
     def _trigger_at(self, data: bytes, start: int, end: int) -> int | None:
         """Which trigger the first-pass hit `data[start:end]` is (the first in the alternation

@@ -75,7 +75,9 @@ def scan_history(path: str, specs: Sequence[Sequence[str]], cfg: Config, *, jobs
             "(`git fetch --unshallow`, or fetch-depth: 0 in CI) to scan the whole range"))
     names = _Names(repo, cfg, cwd, skip)
     rule_ids = cfg.rule_ids()
-    detector_for(rule_ids)  # compiled before any fork
+    detector = detector_for(rule_ids)  # compiled before any fork
+    if len(order) >= _PARALLEL_MIN_COMMITS:  # a history, not a push: load the prefilter too
+        detector.accelerate()
 
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
     parallel = jobs > 1 and len(order) >= _PARALLEL_MIN_COMMITS

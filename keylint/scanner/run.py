@@ -164,10 +164,13 @@ def scan_targets(
     started = time.perf_counter()
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
     result = ScanResult()
+    detector = detector_for(rule_ids)
+    if len(targets) >= _PARALLEL_MIN_FILES:
+        # A tree, not a commit's batch: worth loading the prefilter (before any fork).
+        detector.accelerate()
     if jobs > 1 and len(targets) >= _PARALLEL_MIN_FILES:
         results = _parallel(list(targets), jobs, max_size, rule_ids)
     else:
-        detector_for(rule_ids)
         results = [scan_target(t, max_size, rule_ids) for t in targets]
     for r in results:
         if r.problem is not None:

@@ -1,0 +1,197 @@
+"""The hyperscan prefilter narrows the first pass without changing a single finding.
+
+Large scans (a tree of hundreds of files, a history) let hyperscan say where the first pass can
+match and run RE2 only there. A span too small, a bound too short or a cached database that is
+stale would lose keys silently, so the prefiltered detector is compared with the plain one on
+inputs built to put hits at every edge: line starts and ends, several per line, across lines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from keylint.rules import RULES
+from keylint.scanner import prefilter
+from keylint.scanner.detector import Detector
+from tests.fakes import assignment, fake_key
+
+hyperscan = pytest.importorskip("hyperscan")
+pytest.importorskip("re2")
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("KEYLINT_CACHE_DIR", str(cache))
+    monkeypatch.delenv("KEYLINT_PREFILTER", raising=False)
+    return cache
+
+
+_LINES = [assignment(r.id, fake_key(r.id, 11)) for r in RULES]
+_PLAIN = Detector(RULES)
+
+
+def _accelerated() -> Detector:
+    det = Detector(RULES)
+    assert det.accelerate()
+    return det
+
+
+def _spans(det: Detector, data: bytes) -> list[tuple[int, int, str]]:
+    return [(m.start, m.end, m.rule.id) for m in det.find(data)]
+
+
+def _first_pass(det: Detector, data: bytes) -> list[tuple[int, int]]:
+    regex = det._combined_plain
+    return [m.span() for m in det._first_pass(regex, data, 0, len(data), whole=True)]
+
+
+@st.composite
+def _texts(draw: st.DrawFn) -> bytes:
+    """Keys of every rule, cut at random places and glued with newlines, spaces, quotes or
+    nothing, around filler: hits at line edges, several to a line, names on one line and
+    values on the next."""
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    pieces = rng.sample(_LINES, draw(st.integers(1, 40)))
+    out = []
+    for line in pieces:
+        a, b = sorted(rng.randrange(len(line) + 1) for _ in range(2))
+        out.append(rng.choice([line, line[a:], line[:b], line[a:b]]))
+        out.append(rng.choice(["\n", " ", "", "\n\n", '"', "\t", "x" * rng.randrange(200),
+                               "=", ":\n  ", "\r\n"]))
+    return "".join(out).encode()
+
+
+@given(_texts())
+def test_the_prefiltered_detector_finds_exactly_what_the_whole_pass_finds(data: bytes) -> None:
+    det = _ACCELERATED
+    assert _first_pass(det, data) == [m.span() for m in det._combined_plain.finditer(data)]
+    assert _spans(det, data) == _spans(_PLAIN, data)
+
+
+def test_every_rule_s_key_is_found_the_same_in_one_large_buffer() -> None:
+    data = "\n".join(_LINES * 3).encode()
+    found = _spans(_ACCELERATED, data)
+    assert found == _spans(_PLAIN, data)
+    assert len({rule for _, _, rule in found}) > len(RULES) * 0.9
+
+
+def test_a_key_on_a_long_line_far_from_its_line_start_is_found() -> None:
+    key = fake_key("anthropic-api-key", 2)
+    data = (b"x = 1; " * 20000 + f'k = "{key}"; '.encode() + b"y = 2; " * 20000)
+    assert [m.secret for m in _ACCELERATED.find(data)] == [key]
+
+
+@pytest.mark.parametrize("line", [
+    'DBPASSWORD = "{password-assignment}"',
+    "Authorization: Basic {basic-auth-header}",
+    "://{connection-string}",
+])
+def test_a_hit_at_the_start_of_a_line_after_a_long_line_is_found(line: str) -> None:
+    # These rules' first-pass matches are bounded only by their line: the span must start
+    # exactly there, however long the line before it.
+    rule_id = line[line.index("{") + 1:line.index("}")]
+    key = fake_key(rule_id, 6)
+    value = key.split("Basic ")[-1].split("://")[-1]
+    data = ("#" * 300 + "\n" + line.replace("{" + rule_id + "}", value) + "\n").encode()
+    hits = _first_pass(_ACCELERATED, data)
+    assert hits == [m.span() for m in _ACCELERATED._combined_plain.finditer(data)]
+    assert hits[0][0] == 301
+    assert _spans(_ACCELERATED, data) == _spans(_PLAIN, data)
+
+
+def test_a_pattern_whose_match_can_run_over_lines_without_bound_disables_it() -> None:
+    # `\s*` reaches over any number of newlines: no start can be bounded, so no prefilter.
+    assert prefilter.bound(r"secret\s*=\s*[a-z]{8}") is None
+    assert prefilter.load([rb"secret\s*=\s*[a-z]{8}", rb"ghp_[A-Za-z0-9]{6}"]) is None
+    # The same on one line is bounded by the line; a fixed shape by its length.
+    assert prefilter.bound(r"secret[ \t]*=[ \t]*[a-z]{8}") == 0
+    assert prefilter.bound(r"ghp_[A-Za-z0-9]{6}") == 10
+    assert prefilter.bound(r"[^x]+y") is None  # a negated class holds the newline
+    assert prefilter.bound(r"a?") is None  # empty matches are never reported
+
+
+def test_turned_off_it_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEYLINT_PREFILTER", "off")
+    assert not Detector(RULES).accelerate()
+
+
+def test_the_compiled_database_is_cached_and_a_damaged_cache_is_rebuilt(
+        _own_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = fake_key("github-token", 4)
+    data = f'token = "{key}"\n'.encode() * 3
+    _accelerated()
+    (cached,) = _own_cache.iterdir()
+    assert stat.S_IMODE(cached.stat().st_mode) & 0o077 == 0
+
+    def no_compile(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled although cached")
+
+    with monkeypatch.context() as m:
+        m.setattr(hyperscan, "Database", no_compile)
+        assert [x.secret for x in _accelerated().find(data)] == [key] * 3
+    cached.write_bytes(cached.read_bytes()[:1000])  # truncated: not loadable
+    assert [x.secret for x in _accelerated().find(data)] == [key] * 3
+    assert len(cached.read_bytes()) > 1000  # rebuilt
+
+
+def test_a_cache_others_can_write_is_not_loaded(
+        _own_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _accelerated()
+    (cached,) = _own_cache.iterdir()
+    cached.chmod(0o666)
+    compiled = []
+    real = hyperscan.Database
+
+    def counting(*args: object, **kwargs: object) -> object:
+        compiled.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hyperscan, "Database", counting)
+    _accelerated()
+    assert compiled == [1]
+
+
+def test_a_cache_that_cannot_be_written_costs_only_the_compile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("KEYLINT_CACHE_DIR", str(blocker / "keylint"))
+    key = fake_key("anthropic-api-key", 5)
+    assert [m.secret for m in _accelerated().find(f'k = "{key}"'.encode())] == [key]
+
+
+def test_a_large_tree_scan_reports_the_same_with_and_without_it(
+        tmp_path: Path, _own_cache: Path) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    rng = random.Random(3)
+    for i in range(260):  # a tree: the scan loads the prefilter
+        lines = ["import os", "x = 1"] * rng.randrange(1, 50)
+        if i % 7 == 0:
+            lines.insert(rng.randrange(len(lines) + 1), rng.choice(_LINES))
+        (tree / f"m{i}.py").write_text("\n".join(lines) + rng.choice(["", "\n"]))
+    out = {}
+    for mode in ("off", "on"):
+        env = {**os.environ, "KEYLINT_PREFILTER": mode}
+        run = subprocess.run([sys.executable, "-m", "keylint", "scan", str(tree), "--format",
+                              "json"], capture_output=True, text=True, env=env, check=False)
+        assert run.returncode == 1, run.stderr
+        out[mode] = [(f["path"], f["line"], f["column"], f["rule_id"])
+                     for f in json.loads(run.stdout)["results"]]
+        assert _own_cache.exists() == (mode == "on")  # the prefilter was used, then not
+    assert out["on"] == out["off"]
+    assert len(out["on"]) >= 260 // 7
+
+
+_ACCELERATED = _accelerated()
