@@ -221,7 +221,7 @@ class Detector:
         if self.engine == "re2" and self._alternatives and self._prefilter is None:
             from keylint.scanner.prefilter import load
 
-            self._prefilter = load(self._alternatives)
+            self._prefilter = load(self._alternatives, lambda p: _compile(p, fast=True))
         return self._prefilter is not None
 
     # ------------------------------------------------------------------ public
@@ -377,12 +377,11 @@ class Detector:
                     *, whole: bool) -> Iterable[Any]:
         """`regex.finditer(data, pos, endpos)`; over a whole buffer with a prefilter, only where
         hyperscan says a match can be: the same matches (RE2 keeps the text around each span
-        as context, and every match lies inside one span)."""
+        as context, and every match lies inside one span). `regex` is then the first pass."""
         if not whole or self._prefilter is None or pos or endpos != len(data):
             everywhere: Iterable[Any] = regex.finditer(data, pos, endpos)
             return everywhere
-        spans = self._prefilter.spans(data)
-        return (m for start, end in spans for m in regex.finditer(data, start, end))
+        return self._prefilter.finditer(data)
 
     def _trigger_at(self, data: bytes, start: int, end: int) -> int | None:
         """Which trigger the first-pass hit `data[start:end]` is (the first in the alternation

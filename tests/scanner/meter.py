@@ -142,6 +142,18 @@ class CountingPattern:
         return self._pattern.sub(repl, data, count)
 
 
+class CountingSearch(CountingPattern):
+    """A pattern searched again and again from where the last match ended (the prefilter's
+    single alternatives): a search reads up to the end of the match it finds, the rest of the
+    window only when it finds none (RE2's DFA stops once no longer match can come)."""
+
+    def search(self, data: Any, pos: int = 0, endpos: int | None = None) -> Any:
+        found = self._pattern.search(data, pos, len(data) if endpos is None else endpos)
+        lo, hi = _window(len(data), pos, endpos)
+        self._meter.work += (hi if found is None else found.end()) - lo + 1
+        return found
+
+
 class _CountingExact:
     """A detector's exact patterns (compiled on first use), each counting for a Meter."""
 
@@ -178,11 +190,18 @@ def metered(monkeypatch: pytest.MonkeyPatch, detector: Detector,
 
 
 def find_work(monkeypatch: pytest.MonkeyPatch, inputs: Sequence[bytes],
-              rules: Sequence[Rule] = RULES) -> list[int]:
+              rules: Sequence[Rule] = RULES, *, accelerated: bool = False) -> list[int]:
     """The work `Detector(rules).find` does on each input, counted (with the detector's and
-    the rule checks' module-level patterns)."""
+    the rule checks' module-level patterns). `accelerated`: with the hyperscan prefilter, its
+    per-alternative patterns counted too (hyperscan's own scan is linear by construction)."""
     det = Detector(rules)
     meter = metered(monkeypatch, det, detector, checks)
+    if accelerated:
+        assert det.accelerate()
+        prefilter = det._prefilter
+        real = prefilter._compile_one
+        monkeypatch.setattr(prefilter, "_compile_one",
+                            lambda p: CountingSearch(real(p), meter))
     works = []
     for data in inputs:
         meter.work = 0

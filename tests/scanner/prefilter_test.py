@@ -14,6 +14,7 @@ import random
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,9 @@ from keylint.rules import RULES
 from keylint.scanner import prefilter
 from keylint.scanner.detector import Detector
 from tests.fakes import assignment, fake_key
+from tests.scanner.detector_defects_test import _rejected_generic_shapes
+from tests.scanner.detector_test import _bundle, _dense_line
+from tests.scanner.meter import find_work
 
 hyperscan = pytest.importorskip("hyperscan")
 pytest.importorskip("re2")
@@ -110,10 +114,30 @@ def test_a_hit_at_the_start_of_a_line_after_a_long_line_is_found(line: str) -> N
     assert _spans(_ACCELERATED, data) == _spans(_PLAIN, data)
 
 
+def _overlapping(n: int) -> bytes:
+    """Alternatives whose matches overlap over and over on one long line: each one is
+    searched again from where the chosen match ended."""
+    unit = 'Authorization: Basic DBPASSWORD="://u:pw@'
+    return ("x = [" + unit * (n // len(unit)) + "]\n").encode()
+
+
+@pytest.mark.parametrize("make", [
+    pytest.param(lambda n: _bundle(n * 10), id="bundle"),
+    pytest.param(lambda n: _dense_line(n // 10), id="dense line"),
+    pytest.param(lambda n: _rejected_generic_shapes(n // 10), id="rejected generic shapes"),
+    pytest.param(_overlapping, id="overlapping alternatives"),
+    pytest.param(lambda n: b"eyJ" * n, id="eyJ run"),
+])
+def test_the_prefiltered_pass_costs_linear_work(monkeypatch: pytest.MonkeyPatch,
+                                                make: Callable[[int], bytes]) -> None:
+    small, large = find_work(monkeypatch, [make(2000), make(4000)], accelerated=True)
+    assert large <= 2.3 * small
+
+
 def test_a_pattern_whose_match_can_run_over_lines_without_bound_disables_it() -> None:
     # `\s*` reaches over any number of newlines: no start can be bounded, so no prefilter.
     assert prefilter.bound(r"secret\s*=\s*[a-z]{8}") is None
-    assert prefilter.load([rb"secret\s*=\s*[a-z]{8}", rb"ghp_[A-Za-z0-9]{6}"]) is None
+    assert prefilter.load([rb"secret\s*=\s*[a-z]{8}", rb"ghp_[A-Za-z0-9]{6}"], bytes) is None
     # The same on one line is bounded by the line; a fixed shape by its length.
     assert prefilter.bound(r"secret[ \t]*=[ \t]*[a-z]{8}") == 0
     assert prefilter.bound(r"ghp_[A-Za-z0-9]{6}") == 10
