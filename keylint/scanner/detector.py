@@ -381,7 +381,8 @@ class Detector:
         if not whole or self._prefilter is None or pos or endpos != len(data):
             everywhere: Iterable[Any] = regex.finditer(data, pos, endpos)
             return everywhere
-        return self._prefilter.finditer(data)
+        narrowed = self._prefilter.finditer(data)
+        return regex.finditer(data, pos, endpos) if narrowed is None else narrowed
 
     def _trigger_at(self, data: bytes, start: int, end: int) -> int | None:
         """Which trigger the first-pass hit `data[start:end]` is (the first in the alternation

@@ -31,6 +31,7 @@ from typing import Any
 
 _UNBOUNDED = 1 << 30
 _GAP = 64  # spans closer than this are read in one RE2 call
+_MAX_HITS = 1 << 18  # more first-pass hits than this in one buffer: the whole pass reads it
 _FORMAT = b"keylint-prefilter-1"
 
 _parser: Any = importlib.import_module("re._parser" if hasattr(__import__("re"), "_parser")
@@ -123,14 +124,19 @@ class Prefilter:
         self._alone: dict[int, Any] = {}
         self._local = threading.local()  # hyperscan's scratch space is per thread
 
-    def finditer(self, data: bytes) -> Iterator[Any]:
-        """What the alternation of every pattern, leftmost-first, finds in `data`, in order.
+    def finditer(self, data: bytes) -> Iterator[Any] | None:
+        """What the alternation of every pattern, leftmost-first, finds in `data`, in order;
+        None when hyperscan could not say where (then the whole pass must run).
 
         Within each span only the alternatives hyperscan saw there are searched, each alone:
         the match that starts first wins, and at the same start the earlier alternative, which
         is how the alternation chooses. Small patterns keep RE2's lazily built DFAs small: the
         whole alternation built ~0.1 s of states in every worker even over the spans alone."""
-        for start, end, ids in self.spans(data):
+        spans = self.spans(data)
+        return None if spans is None else self._matches(data, spans)
+
+    def _matches(self, data: bytes, spans: list[tuple[int, int, list[int]]]) -> Iterator[Any]:
+        for start, end, ids in spans:
             found: list[Any] = [None] * len(ids)  # each alternative's next match (False: none)
             pos = start
             while True:
@@ -151,16 +157,24 @@ class Prefilter:
                 yield best
                 pos = best.end()
 
-    def spans(self, data: bytes) -> list[tuple[int, int, list[int]]]:
+    def spans(self, data: bytes) -> list[tuple[int, int, list[int]]] | None:
         """Merged, ordered spans of `data` that hold every first-pass match (and little else),
-        each with the alternatives (in alternation order) that can match in it."""
+        each with the alternatives (in alternation order) that can match in it; None when
+        hyperscan failed or met more hits than are worth holding (a file made of provider
+        words): the whole pass then reads it as before."""
+        import hyperscan
+
         ends: list[tuple[int, int]] = []
         add = ends.append
 
-        def on_match(pattern: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+        def on_match(pattern: int, _start: int, end: int, _flags: int, _ctx: object) -> bool:
             add((end, pattern))
+            return len(ends) > _MAX_HITS  # True stops the scan
 
-        self._db.scan(data, match_event_handler=on_match, scratch=self._scratch())
+        try:
+            self._db.scan(data, match_event_handler=on_match, scratch=self._scratch())
+        except hyperscan.error:  # ScanTerminated from the limit above, or hyperscan's own
+            return None
         if not ends:
             return []
         ends.sort()
@@ -204,11 +218,16 @@ class Prefilter:
         return scratch
 
 
-def _cache_dir() -> str:
+def _cache_dir() -> str | None:
     explicit = os.environ.get("KEYLINT_CACHE_DIR")
     if explicit:
         return explicit
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if home == "~":  # no home directory: no cache (never a `~` directory in the cwd)
+            return None
+        base = os.path.join(home, ".cache")
     return os.path.join(base, "keylint")
 
 
@@ -253,14 +272,15 @@ def load(patterns: Sequence[bytes], compile_one: Callable[[bytes], Any]) -> Pref
     if any(b is None for b in bounds):
         return None
     version = str(getattr(hyperscan, "__version__", "")).encode()
-    key = hashlib.sha256(b"\0".join([_FORMAT, version, *patterns]))
-    path = os.path.join(_cache_dir(), f"prefilter-{key.hexdigest()[:32]}.hsdb")
+    key = hashlib.sha256(b"\0".join([_FORMAT, version, *patterns])).hexdigest()[:32]
+    cache = _cache_dir()
+    path = None if cache is None else os.path.join(cache, f"prefilter-{key}.hsdb")
     db = None
-    if _trusted(path):
+    if path is not None and _trusted(path):
         try:
             with open(path, "rb") as f:
                 db = hyperscan.loadb(f.read(), hyperscan.HS_MODE_BLOCK)
-        except (OSError, hyperscan.error):
+        except (OSError, ValueError, hyperscan.error):  # damaged, or another hyperscan's
             db = None
     if db is None:
         db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
@@ -269,5 +289,6 @@ def load(patterns: Sequence[bytes], compile_one: Callable[[bytes], Any]) -> Pref
                        elements=len(patterns), flags=0)
         except hyperscan.error:
             return None
-        _store(path, hyperscan.dumpb(db))
+        if path is not None:
+            _store(path, hyperscan.dumpb(db))
     return Prefilter(db, [b or 0 for b in bounds], patterns, compile_one)

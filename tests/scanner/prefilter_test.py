@@ -164,9 +164,48 @@ def test_the_compiled_database_is_cached_and_a_damaged_cache_is_rebuilt(
     with monkeypatch.context() as m:
         m.setattr(hyperscan, "Database", no_compile)
         assert [x.secret for x in _accelerated().find(data)] == [key] * 3
-    cached.write_bytes(cached.read_bytes()[:1000])  # truncated: not loadable
-    assert [x.secret for x in _accelerated().find(data)] == [key] * 3
-    assert len(cached.read_bytes()) > 1000  # rebuilt
+    whole = cached.read_bytes()
+    for damaged in (whole[:1000], random.Random(1).randbytes(len(whole))):
+        cached.write_bytes(damaged)  # truncated, or garbage: not loadable
+        assert [x.secret for x in _accelerated().find(data)] == [key] * 3
+        assert cached.read_bytes() == whole  # rebuilt
+
+
+def test_a_buffer_of_more_hits_than_it_holds_is_read_by_the_whole_pass(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    key = fake_key("anthropic-api-key", 8)
+    data = ("token aws " * 50 + f'k = "{key}"\n' + "token " * 50).encode()
+    det = _accelerated()
+    monkeypatch.setattr(prefilter, "_MAX_HITS", 20)
+    assert det._prefilter is not None and det._prefilter.spans(data) is None
+    assert _spans(det, data) == _spans(_PLAIN, data)
+    assert [m.secret for m in det.find(data)] == [key]
+
+
+def test_a_hyperscan_failure_falls_back_to_the_whole_pass() -> None:
+    key = fake_key("github-token", 9)
+    data = f'token = "{key}"\n'.encode()
+    det = _accelerated()
+
+    class Failing:
+        def scan(self, *args: object, **kwargs: object) -> None:
+            raise hyperscan.error("out of scratch")
+
+    assert det._prefilter is not None
+    det._prefilter._scratch()  # made from the real database, before it is replaced
+    det._prefilter._db = Failing()
+    assert [m.secret for m in det.find(data)] == [key]
+
+
+def test_without_a_home_directory_nothing_is_cached_in_the_working_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KEYLINT_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda p: p)  # no HOME, no passwd entry
+    monkeypatch.chdir(tmp_path)
+    key = fake_key("github-token", 10)
+    assert [m.secret for m in _accelerated().find(f'k = "{key}"'.encode())] == [key]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_cache_others_can_write_is_not_loaded(
