@@ -83,6 +83,16 @@ def test_the_prefiltered_detector_finds_exactly_what_the_whole_pass_finds(data: 
     assert _spans(det, data) == _spans(_PLAIN, data)
 
 
+def test_re2_reads_the_text_around_a_span_as_context() -> None:
+    # What the prefilter relies on: a search from `pos` to `endpos` sees the bytes on either
+    # side (`\b`, `$`), as over the whole buffer; Python's `re` cuts the text at `endpos`.
+    import re2
+
+    assert re2.compile(rb"\bkey").search(b"xkey", 1) is None
+    assert re2.compile(rb"key\b").search(b"keyx", 0, 3) is None
+    assert re2.compile(rb"key$").search(b"keyx", 0, 3) is None
+
+
 def test_every_rule_s_key_is_found_the_same_in_one_large_buffer() -> None:
     data = "\n".join(_LINES * 3).encode()
     found = _spans(_ACCELERATED, data)
