@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -234,14 +235,21 @@ def _cache_dir() -> str | None:
     return os.path.join(base, "keylint")
 
 
-def _trusted(path: str) -> bool:
-    """A cached database is loaded only if this user wrote it and nobody else can change it."""
+def _read_trusted(path: str) -> bytes | None:
+    """A cached database's bytes, only if this user wrote the file and nobody else can change
+    it. The checks are made on the file opened (a symlink is refused), so a file swapped in
+    between a check and the read is never the one read."""
     try:
-        st = os.stat(path)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
-        return False
-    getuid: Callable[[], int] | None = getattr(os, "getuid", None)
-    return (getuid is None or st.st_uid == getuid()) and not st.st_mode & 0o022
+        return None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        getuid: Callable[[], int] | None = getattr(os, "getuid", None)
+        if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o022 or (
+                getuid is not None and st.st_uid != getuid()):
+            return None
+        return f.read()
 
 
 def _store(path: str, blob: bytes) -> None:
@@ -279,12 +287,12 @@ def load(patterns: Sequence[bytes], compile_one: Callable[[bytes], Any]) -> Pref
     cache = _cache_dir()
     path = None if cache is None else os.path.join(cache, f"prefilter-{key}.hsdb")
     db = None
-    if path is not None and _trusted(path):
-        try:
-            with open(path, "rb") as f:
-                db = hyperscan.loadb(f.read(), hyperscan.HS_MODE_BLOCK)
-        except (OSError, ValueError, hyperscan.error):  # damaged, or another hyperscan's
-            db = None
+    try:
+        cached = None if path is None else _read_trusted(path)
+        if cached is not None:
+            db = hyperscan.loadb(cached, hyperscan.HS_MODE_BLOCK)
+    except (OSError, ValueError, hyperscan.error):  # unreadable, damaged, another hyperscan's
+        db = None
     if db is None:
         db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         try:

@@ -181,6 +181,19 @@ def test_the_compiled_database_is_cached_and_a_damaged_cache_is_rebuilt(
         assert cached.read_bytes() == whole  # rebuilt
 
 
+def _count_compiles(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that gets an item each time a hyperscan database is compiled."""
+    compiled: list[int] = []
+    real = hyperscan.Database
+
+    def counting(*args: object, **kwargs: object) -> object:
+        compiled.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hyperscan, "Database", counting)
+    return compiled
+
+
 def test_a_buffer_of_more_hits_than_it_holds_is_read_by_the_whole_pass(
         monkeypatch: pytest.MonkeyPatch) -> None:
     key = fake_key("anthropic-api-key", 8)
@@ -223,14 +236,20 @@ def test_a_cache_others_can_write_is_not_loaded(
     _accelerated()
     (cached,) = _own_cache.iterdir()
     cached.chmod(0o666)
-    compiled = []
-    real = hyperscan.Database
+    compiled = _count_compiles(monkeypatch)
+    _accelerated()
+    assert compiled == [1]
 
-    def counting(*args: object, **kwargs: object) -> object:
-        compiled.append(1)
-        return real(*args, **kwargs)
 
-    monkeypatch.setattr(hyperscan, "Database", counting)
+def test_a_cache_file_that_is_a_symlink_is_not_loaded(
+        _own_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # In a directory others can write, a link could be swapped in: only the file itself counts.
+    _accelerated()
+    (cached,) = _own_cache.iterdir()
+    elsewhere = tmp_path / "elsewhere.hsdb"
+    cached.rename(elsewhere)
+    cached.symlink_to(elsewhere)
+    compiled = _count_compiles(monkeypatch)
     _accelerated()
     assert compiled == [1]
 
