@@ -175,7 +175,10 @@ def test_the_compiled_database_is_cached_and_a_damaged_cache_is_rebuilt(
         m.setattr(hyperscan, "Database", no_compile)
         assert [x.secret for x in _accelerated().find(data)] == [key] * 3
     whole = cached.read_bytes()
-    for damaged in (whole[:1000], random.Random(1).randbytes(len(whole))):
+    head, _, db = whole.partition(b"\n")
+    for damaged in (whole[:1000], random.Random(1).randbytes(len(whole)),
+                    head.rsplit(b",", 1)[0] + b"\n" + db,  # bounds of another pattern set
+                    head.replace(b",", b",-", 1) + b"\n" + db):
         cached.write_bytes(damaged)  # truncated, or garbage: not loadable
         assert [x.secret for x in _accelerated().find(data)] == [key] * 3
         assert cached.read_bytes() == whole  # rebuilt
