@@ -90,16 +90,18 @@ def open_repo(path: str) -> Repo:
     where = path if os.path.isdir(path) else os.path.dirname(path) or "."
     if not os.path.exists(path):
         raise KeylintError(f"{path}: no such file or directory")
-    out = _run(["rev-parse", "--absolute-git-dir", "--is-bare-repository"], where)
+    # --git-path: a linked worktree's shallow list is the common directory's, not its own.
+    out = _run(["rev-parse", "--absolute-git-dir", "--is-bare-repository", "--git-path",
+                "shallow"], where)
     if out.returncode != 0:
         raise KeylintError(f"{path}: not a git repository (history scans need one)")
-    git_dir, bare = os.fsdecode(out.stdout).split("\n")[:2]
+    git_dir, bare, shallow_file = os.fsdecode(out.stdout).split("\n")[:3]
     top = None
     if bare.strip() != "true":
         shown = _run(["rev-parse", "--show-toplevel"], where)
         top = os.fsdecode(shown.stdout).strip() or None if shown.returncode == 0 else None
     try:
-        with open(os.path.join(git_dir, "shallow"), encoding="ascii") as f:
+        with open(os.path.join(where, shallow_file), encoding="ascii") as f:
             shallow = frozenset(line.strip() for line in f if line.strip())
     except OSError:
         shallow = frozenset()

@@ -221,6 +221,23 @@ def test_shallow_clone_is_an_error_not_a_clean_pass(repo: Path, tmp_path: Path) 
     assert "bad revision or range 'HEAD~2..HEAD'" in ranged.stderr and "shallow" in ranged.stderr
 
 
+def test_a_linked_worktree_of_a_shallow_clone_is_shallow_too(repo: Path, tmp_path: Path) -> None:
+    """The shallow list lives in the common git directory, not in a linked worktree's own."""
+    key, text = line(KEY_RULE, 16)
+    write(repo, "settings.py", text)
+    commit(repo, "key")
+    os.remove(repo / "settings.py")
+    for i in range(2):
+        write(repo, f"f{i}.py", f"x = {i}\n")
+        commit(repo, f"c{i}")
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    git(clone, "worktree", "add", "-q", str(tmp_path / "linked"))
+    done = keylint(tmp_path / "linked", "scan", "--history")
+    assert done.returncode == 2, done.stdout + done.stderr  # the key's commit was never read
+    assert "shallow clone" in done.stderr and key not in done.stdout + done.stderr
+
+
 def test_missing_blob_is_reported_and_fails_the_scan(repo: Path) -> None:
     _, text = line(KEY_RULE, 15)
     write(repo, "gone.py", "x = 1\n")
