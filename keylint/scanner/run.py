@@ -108,6 +108,19 @@ _ASCII_RUN_TEXT = re.compile(r"[!-~]{8}")
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffd]")
 
 
+def marked_text(data: bytes) -> tuple[str, int, str] | None:
+    """(codec, length of the mark, decoded text) when `data` starts with a UTF-16 or UTF-32
+    byte-order mark and decodes to text (no more than one character in a hundred that text
+    never holds); None otherwise."""
+    for bom, codec, unit in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom):]
+            decoded = body[:len(body) - len(body) % unit].decode(codec, "replace")
+            if len(_NOT_TEXT.findall(decoded)) * 100 <= len(decoded):
+                return codec, len(bom), decoded
+    return None
+
+
 def _from_bom(data: bytes) -> bytes | None:
     """A file that starts with a UTF-16 or UTF-32 byte-order mark, as the detector reads it (UTF-8),
     or None without such a mark.
@@ -117,16 +130,10 @@ def _from_bom(data: bytes) -> bytes | None:
     bytes as stored are scanned when they could hold one (a run of printable ASCII, which the
     UTF-16 or UTF-32 encoding of ASCII never has). When both could, both are scanned, the
     stored bytes after the text (their findings then sit on lines after its last)."""
-    marks = [(bom, codec, unit) for bom, codec, unit in _BOMS if data.startswith(bom)]
-    if not marks:
+    if not any(data.startswith(bom) for bom, _, _ in _BOMS):
         return None
-    text = None
-    for bom, codec, unit in marks:
-        body = data[len(bom):]
-        decoded = body[:len(body) - len(body) % unit].decode(codec, "replace")
-        if len(_NOT_TEXT.findall(decoded)) * 100 <= len(decoded):
-            text = decoded
-            break
+    marked = marked_text(data)
+    text = None if marked is None else marked[2]
     keys_in_text = text is not None and _ASCII_RUN_TEXT.search(text) is not None
     keys_in_bytes = _ASCII_RUN.search(data) is not None
     if text is None or (keys_in_bytes and not keys_in_text):

@@ -3,8 +3,9 @@ the file holding it is large or has a NUL byte.
 
 - A file over `max_file_size` is scanned as a stream, in windows of `WINDOW` bytes that overlap
   by `OVERLAP` (more than any secret and the lines of context around it): memory stays bounded
-  (a window holds at most WINDOW * 5/4 + 2 * OVERLAP bytes) whatever the size and the line
-  lengths, and every secret is whole in some window.
+  (a window holds at most WINDOW * 5/4 + 2 * OVERLAP bytes, half as much again for UTF-16 text
+  that is not ASCII) whatever the size and the line lengths, and every secret is whole in some
+  window. UTF-16 and UTF-32 text is decoded as it streams, as a smaller file's is.
 - A file with NUL bytes is scanned as text: UTF-16 without a byte-order mark (every other byte
   NUL) is decoded; otherwise each NUL is read as a blank, so the text runs between them (a key
   in a NUL-padded config, a constant in a compiled file) are scanned in place, lines unchanged.
@@ -12,15 +13,18 @@ the file holding it is large or has a NUL byte.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import os
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
 from keylint.scanner.detector import Detector
 from keylint.scanner.engine import scan_spans
 from keylint.scanner.files import Problem, Target
 from keylint.scanner.finding import Finding
+from keylint.scanner.run import marked_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -33,12 +37,21 @@ _CONTEXT = 3  # lines kept before a window's start (pragmas, the detector's cont
 _SNIFF = 8192
 
 
+def _unmarked_utf16(data: bytes) -> str | None:
+    """The codec of UTF-16 text without a byte-order mark that is mostly ASCII (nine in ten of
+    its first units' high bytes NUL), judged on its first bytes; None otherwise."""
+    for codec, zeros in (("utf-16-le", data[1:_SNIFF:2]), ("utf-16-be", data[0:_SNIFF:2])):
+        if zeros and zeros.count(0) * 10 >= len(zeros) * 9:
+            return codec
+    return None
+
+
 def binary_text(data: bytes) -> bytes:
     """The text a file with NUL bytes holds, as the detector reads it."""
-    for codec, zeros in (("utf-16-le", data[1:_SNIFF:2]), ("utf-16-be", data[0:_SNIFF:2])):
-        if zeros and zeros.count(0) * 10 >= len(zeros) * 9:  # ASCII-range UTF-16, no mark
-            text = data[:len(data) - len(data) % 2].decode(codec, "replace")
-            return text.encode("utf-8", "surrogateescape")
+    codec = _unmarked_utf16(data)
+    if codec is not None:
+        text = data[:len(data) - len(data) % 2].decode(codec, "replace")
+        return text.encode("utf-8", "surrogateescape")
     blanked = data.replace(b"\0", b" ")
     # UTF-16 text that is mostly not ASCII (no mark: the test above misses it), or UTF-16
     # strings in a compiled file: a key in it reads `k e y` blanked. Its ASCII runs follow the
@@ -64,18 +77,40 @@ def _read_full(stream: BinaryIO, n: int) -> bytes:
     return b"".join(parts)
 
 
+def _text_chunks(stream: BinaryIO, window: int) -> Iterator[tuple[bytes, bool]]:
+    """The stream as the detector reads it, `window` bytes at a time, each with whether it is
+    the last: UTF-16 or UTF-32 text (by its mark, or mostly-ASCII UTF-16 without one, judged on
+    the first window) decoded to UTF-8, as a file that is not streamed is; other bytes with
+    their NULs blanked."""
+    raw = _read_full(stream, window)
+    marked = marked_text(raw)
+    codec, skip = (marked[0], marked[1]) if marked else (_unmarked_utf16(raw), 0)
+    decode = codecs.getincrementaldecoder(codec)("replace").decode if codec else None
+    raw = raw[skip:]
+    while True:
+        end = len(raw) < window - skip
+        if decode is None:
+            yield raw.replace(b"\0", b" "), end
+        else:
+            yield decode(raw, end).encode("utf-8", "surrogateescape"), end
+        if end:
+            return
+        raw, skip = _read_full(stream, window), 0
+
+
 def scan_stream(stream: BinaryIO, path: str, detector: Detector,
                 window: int = WINDOW, overlap: int = OVERLAP) -> list[Finding]:
-    """Findings in a stream of any size, read window by window (NULs blanked)."""
+    """Findings in a stream of any size, read window by window (UTF-16/32 decoded, NULs of
+    other bytes blanked)."""
     findings: list[Finding] = []
     buf = b""
     at = 0  # offset in the stream of buf[0]
     line = 1  # line number of buf[0]
     done = 0  # findings starting before this offset were reported by an earlier window
+    chunks = _text_chunks(stream, window)
     while True:
-        chunk = _read_full(stream, window)
-        end = len(chunk) < window
-        buf += chunk.replace(b"\0", b" ")
+        chunk, end = next(chunks)
+        buf += chunk
         # Where this window's findings stop: a line start just before the overlap (or, in an
         # endless line, the overlap's start), never far back, so what is kept stays bounded.
         nl = buf.rfind(b"\n", max(0, len(buf) - overlap - window // 4), len(buf) - overlap)

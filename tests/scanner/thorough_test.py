@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -98,3 +101,23 @@ def test_text_runs_between_nuls_are_scanned_in_place() -> None:
     data = b"\0\0\x01\x02header\0\n\0" + assignment("openai-project-key", key).encode() + b"\0\0\n"
     [f] = scan_bytes(binary_text(data), "config.bin")
     assert f.line == 2 and f.secret == key
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_key_in_a_streamed_utf16_or_utf32_file_is_found(codec: str) -> None:
+    # PowerShell's `>` writes UTF-16: a file over the size limit is streamed, and reading its
+    # NULs as blanks would read the key as `s k - a n t ...`. "utf-16"/"utf-32" write a mark.
+    key = fake_key("anthropic-api-key", 8)
+    text = "a line of the log\n" * 3000 + assignment("anthropic-api-key", key) + "\n" + "end\n" * 9
+    found = scan_stream(io.BytesIO(text.encode(codec)), "out.log", detector_for(), 4096, 1024)
+    assert [(f.secret, f.line) for f in found] == [(key, 3001)]
+
+
+def test_the_hook_finds_a_key_in_a_utf16_file_over_the_size_limit(tmp_path: Path) -> None:
+    key = fake_key("anthropic-api-key", 9)
+    text = "a line of the log\n" * 320_000 + assignment("anthropic-api-key", key) + "\n"
+    (tmp_path / "out.log").write_bytes(text.encode("utf-16"))  # 11.5 MB: over 10 MiB
+    done = subprocess.run([sys.executable, "-m", "keylint.hooks.precommit", "out.log"],
+                          cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.startswith("out.log:320001:") and key not in done.stdout
