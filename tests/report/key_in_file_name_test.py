@@ -14,7 +14,7 @@ from tests.fakes import assignment, fake_key
 from tests.gitenv import isolated_git  # noqa: F401 (autouse: git isolated in every test)
 
 BARE = "mistral-api-key"  # a bare 32-character key: a key only beside MISTRAL_API_KEY
-PASSWORD = "Zq8vLm2Rt7Wx"
+PASSWORD = fake_key("password-assignment", 5)  # a password: a secret only after its name
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -27,10 +27,11 @@ def tree(tmp_path: Path) -> tuple[Path, str]:
     key = fake_key(BARE, 5)
     assert shown_path(f"{key}.py") == f"{key}.py"  # the name alone is no key to the rules
     (tmp_path / f"{key}.py").write_text(assignment(BARE, key) + "\n", encoding="utf-8")
-    (tmp_path / f"{PASSWORD}.py").write_text(f'password = "{PASSWORD}"\n', encoding="utf-8")
+    password_line = assignment("password-assignment", PASSWORD) + "\n"
+    (tmp_path / f"{PASSWORD}.py").write_text(password_line, encoding="utf-8")
     # Another file's finding, in a directory named after the first key: masked there too.
     (tmp_path / key).mkdir()
-    (tmp_path / key / "b.py").write_text(f'password = "{PASSWORD}"\n', encoding="utf-8")
+    (tmp_path / key / "b.py").write_text(password_line, encoding="utf-8")
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     return tmp_path, key
 
