@@ -33,11 +33,14 @@ def rule_ids_for(cfg: Config) -> tuple[str, ...]:
 
 
 def scan_tree(paths: Sequence[str], cfg: Config, jobs: int, baseline_path: Path) -> TreeScan:
-    """Scan `paths` as `keylint scan` does, skipping the baseline and its shim."""
+    """Scan `paths` as `keylint scan --thorough` does, skipping the baseline and its shim.
+    Thorough: `audit --ci` is a gate, so a key in a file with a NUL byte or over the default
+    size limit fails it as it fails the hook; and a baseline records such keys, so they can
+    be audited."""
     from keylint.scanner.run import scan_paths
 
     skip = (str(baseline_path), str(plugins.shim_path(baseline_path)))
-    result = scan_paths(paths, cfg, jobs, skip=skip)
+    result = scan_paths(paths, cfg, jobs, skip=skip, thorough=True)
     unread = {p.display for p in result.problems}
     return TreeScan(result.findings, set(result.listed) - unread, result.problems,
                     rule_ids_for(cfg))

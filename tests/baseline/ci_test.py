@@ -215,3 +215,21 @@ def test_a_file_without_read_permission_fails_the_gate(
     code, out = _ci(capsys)
     assert code == 2
     assert "keylint: error: conf.py: unreadable: Permission denied\n" in out
+
+
+def test_a_key_in_a_file_the_tree_scan_passes_over_fails(
+        tree: Path, audited: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`audit --ci` is a gate: a key in a file with a NUL byte or over the default size limit
+    fails it, as the hook would fail the commit; `baseline update` records such a key, so it
+    can be audited like any other."""
+    key = fake_key("anthropic-api-key", 4)
+    write(tree, "dump.bin", "\0\x01header\n" + line("anthropic-api-key", 4))
+    write(tree, "big.log", "x = 1\n" * 2_000_000 + line("openai-project-key", 1))
+    code, out = _ci(capsys)
+    assert code == 1
+    assert "dump.bin:2:" in out and "big.log:2000001:" in out
+    assert key not in out
+    assert run("baseline", "update") == 0
+    label(audited, "dump.bin", False)
+    label(audited, "big.log", False)
+    assert _ci(capsys)[0] == 0
