@@ -36,26 +36,28 @@ _MAX_WORD = 4096  # longer words (no file name component is) get only the plain 
 _ENDS_PER_START = 32  # separators a key may hold (`sk-ant-api03-...` holds a handful)
 
 
-# Every secret this process has found (a Finding records its own), by its first characters.
+# Every secret this process has found (a Finding records its own), by its last characters
+# (its first ones are often a provider's prefix that thousands of keys share: `sk-proj-`).
 # The rules alone do not know a bare key (Cohere, Mistral, AWS secret) or a password without the
 # context its file gave it, so `redact_text` also masks each of these wherever it appears: a
 # file named after the key it holds, an error line naming such a file.
 _FOUND: dict[str, set[str]] = {}
-_FOUND_PREFIX = 6  # no rule reports a shorter secret
+_FOUND_TAIL = 6  # no rule reports a shorter secret; a masked one shows at most 4 at its end
 
 
 def remember_found(secret: str) -> None:
     """Mask `secret` in everything `redact_text` (and so `shown_path`) returns from now on."""
-    if len(secret) >= _FOUND_PREFIX:
-        _FOUND.setdefault(secret[:_FOUND_PREFIX], set()).add(secret)
+    if len(secret) >= _FOUND_TAIL:
+        _FOUND.setdefault(secret[-_FOUND_TAIL:], set()).add(secret)
 
 
 def _mask_found(text: str) -> str:
     """`text` with every remembered secret masked: one look-up per position (linear)."""
-    if not _FOUND or len(text) < _FOUND_PREFIX:
+    if not _FOUND or len(text) < _FOUND_TAIL:
         return text
-    spans = [(i, i + len(s)) for i in range(len(text) - _FOUND_PREFIX + 1)
-             for s in _FOUND.get(text[i:i + _FOUND_PREFIX], ()) if text.startswith(s, i)]
+    spans = [(end - len(s), end) for end in range(_FOUND_TAIL, len(text) + 1)
+             for s in _FOUND.get(text[end - _FOUND_TAIL:end], ())
+             if end >= len(s) and text.startswith(s, end - len(s))]
     if not spans:
         return text
     out, pos = [], 0

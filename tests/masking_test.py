@@ -44,3 +44,30 @@ def test_a_word_full_of_separators_stays_bounded() -> None:
 def test_a_very_long_word_gets_the_plain_pass_only() -> None:
     key = fake_key("github-token", 13)
     assert key not in redact_text("x" * 5000 + " " + key)
+
+
+def test_masking_found_secrets_does_not_grow_with_how_many_were_found(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of found keys share `sk-proj-`: a text is checked against the few whose end
+    it holds, not against every key of the provider."""
+    from keylint import masking
+
+    class Counting(dict[str, set[str]]):
+        tried = 0
+
+        def get(self, key: str, default: object = None) -> set[str]:  # type: ignore[override]
+            found = super().get(key, set())
+            Counting.tried += len(found)
+            return found
+
+    def tried(n: int) -> int:
+        monkeypatch.setattr(masking, "_FOUND", Counting())
+        keys = [fake_key("openai-project-key", seed) for seed in range(n)]
+        for key in keys:
+            masking.remember_found(key)
+        Counting.tried = 0
+        text = " ".join(f"dir/{key}.py" for key in keys[:20])
+        assert not any(key in masking.redact_text(text) for key in keys[:20])
+        return Counting.tried
+
+    assert tried(400) == tried(100)
