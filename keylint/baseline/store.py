@@ -134,7 +134,11 @@ def _holder(lock: Path) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to a temp file beside `path`, then rename it over `path`."""
+    """Write `text` to a temp file beside `path`, then rename it over `path`. A symlink is
+    written through: the file it names is replaced and the link stays (as detect-secrets
+    writes a linked baseline), so `path` always names what was written."""
+    shown = path
+    path = Path(os.path.realpath(path)) if path.is_symlink() else path
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
@@ -151,7 +155,7 @@ def write_atomic(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):  # a full disk names no file: the error must name this one
-            raise OSError(exc.errno, f"cannot write: {exc.strerror or exc}", str(path)) from None
+            raise OSError(exc.errno, f"cannot write: {exc.strerror or exc}", str(shown)) from None
         raise
 
 

@@ -142,6 +142,21 @@ def test_the_file_mode_is_kept(tmp_path: Path) -> None:
     assert path.stat().st_mode & 0o777 == 0o640
 
 
+def test_a_symlinked_baseline_is_written_where_its_bytes_are(tmp_path: Path) -> None:
+    """`.secrets.baseline -> config/secrets.json`: the link stays and the file it names changes
+    (as detect-secrets writes through it); replacing the link would leave the committed file
+    stale, and its lock (beside the real file) would not guard the write."""
+    real = tmp_path / "config" / "secrets.json"
+    real.parent.mkdir()
+    real.write_text(render(Baseline()))
+    link = tmp_path / ".secrets.baseline"
+    link.symlink_to(Path("config") / "secrets.json")
+    _add_one(str(link), HASHES[0])
+    assert link.is_symlink()
+    assert [e.hashed_secret for e in store.load(real).entries] == [HASHES[0]]
+    assert sorted(p.name for p in real.parent.iterdir()) == ["secrets.json"]  # no temp left
+
+
 def test_the_lock_lives_beside_the_baseline_and_goes_with_the_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
