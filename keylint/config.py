@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -103,6 +105,20 @@ def _strings(where: str, key: str, value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+def check_excludes(patterns: Sequence[str], where: str) -> tuple[str, ...]:
+    """`patterns`, each a gitignore pattern pathspec compiles; else a one-line KeylintError
+    naming `where` and the pattern (not a crash wherever the patterns are first applied)."""
+    if patterns:
+        import pathspec
+
+        for pattern in patterns:
+            try:
+                pathspec.GitIgnoreSpec.from_lines([pattern])
+            except (ValueError, re.error):  # `!` or a trailing `\`; `[z-a]`
+                raise KeylintError(f"{where}: {pattern!r} is not a gitignore pattern") from None
+    return tuple(patterns)
+
+
 def parse(table: dict[str, Any], where: str) -> Config:
     """Validate a `[tool.keylint]` table. Unknown keys and wrong types are errors."""
     from keylint.rules import RULES_BY_ID
@@ -116,6 +132,8 @@ def parse(table: dict[str, Any], where: str) -> Config:
     for key in ("exclude", "enable", "disable"):
         if key in table:
             values[key] = _strings(where, key, table[key])
+    if "exclude" in values:
+        check_excludes(values["exclude"], f"{where}: [tool.keylint] exclude")
     for key in ("enable", "disable"):
         bad = [r for r in values.get(key, ()) if r not in RULES_BY_ID]
         if bad:

@@ -16,6 +16,10 @@ BAD = (
                  id="just over the cap"),
     pytest.param("max_file_size = " + "9" * 5000 + "\n", "too many digits", id="5000 digits"),
     pytest.param("exclude = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply", id="nested"),
+    pytest.param('exclude = ["build/", "!"]\n', "exclude: '!' is not a gitignore pattern",
+                 id="bare negation"),
+    pytest.param('exclude = ["logs/\\\\"]\n', "is not a gitignore pattern", id="trailing backslash"),
+    pytest.param('exclude = ["[z-a]"]\n', "'[z-a]' is not a gitignore pattern", id="bad range"),
 )
 
 
@@ -72,3 +76,16 @@ def test_a_scan_in_a_subdirectory_applies_the_root_config_and_its_excludes(tmp_p
     assert scan(tmp_path) == ["app/real.py"]
     assert scan(tmp_path / "app") == ["real.py"]
     assert scan(tmp_path / "app" / "fixtures") == []
+
+
+@pytest.mark.parametrize("pattern", ["!", "[z-a]"])
+def test_a_bad_exclude_option_is_a_usage_error_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    pattern: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.py").write_text("x = 1\n")
+    for command in (["scan"], ["audit", "--ci"]):
+        assert main([*command, "--exclude", pattern]) == 2
+        err = capsys.readouterr().err
+        assert err == f"keylint: error: --exclude: {pattern!r} is not a gitignore pattern\n"

@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
 
     explicit = config_mod.baseline_option(args.baseline, "BASELINE")
     loaded = config_mod.load(args.config)
-    cfg = loaded.with_cli(exclude=tuple(loaded.exclude) + tuple(args.exclude) or None)
+    excludes = config_mod.check_excludes(args.exclude, "--exclude")
+    cfg = loaded.with_cli(exclude=tuple(loaded.exclude) + excludes or None)
     # Run in a subdirectory, the audit works from the root (the baseline's paths are relative to it).
     output = None if args.output is None else str(args.output)
     cfg, (explicit, output) = config_mod.enter_root(cfg, [explicit, output])

@@ -148,7 +148,8 @@ def _run(args: argparse.Namespace) -> int:
     if explicit is not None and args.no_baseline:
         raise KeylintError("--baseline and --no-baseline cannot be combined")
     cfg = config_mod.load(args.config)
-    cfg = cfg.with_cli(exclude=cfg.exclude_here() + tuple(args.exclude) or None)
+    excludes = config_mod.check_excludes(args.exclude, "--exclude")
+    cfg = cfg.with_cli(exclude=cfg.exclude_here() + excludes or None)
     baseline = cfg.baseline_path(explicit)
     # A baseline is full of hashes: never scan it, nor detect-secrets' one beside keylint's.
     skip = (str(baseline), str(Path(cfg.root, config_mod.DEFAULT_BASELINE)))
