@@ -4,12 +4,14 @@ Paths and blob ids come from `git diff --cached --raw -z` (added, copied, modifi
 the blobs are read from the object store with `git cat-file --batch`, so a key that is only in the
 work tree is not reported and a key that is staged but since edited away still is. `GIT_INDEX_FILE`
 is inherited, so `git commit -a` and `git commit PATH` (temporary indexes) are scanned right.
-Excludes, the size cap, the binary sniff and notebooks are handled as in a normal scan.
+Excludes, the size cap, the binary sniff and notebooks are handled as in a normal scan. A Git LFS
+pointer is scanned with the file it stands for, which `git add` put in this clone's LFS storage.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from collections.abc import Sequence
@@ -21,9 +23,10 @@ from keylint.config import DEFAULT_BASELINE, DEFAULT_MAX_FILE_SIZE, Config
 from keylint.errors import KeylintError
 from keylint.scanner.engine import detector_for, scan_bytes
 from keylint.scanner.files import Problem, display_path
+from keylint.scanner.finding import Finding
 from keylint.scanner.gitlog import git_env
 from keylint.scanner.run import ScanResult, to_scan
-from keylint.scanner.thorough import binary_text, scan_git_blob
+from keylint.scanner.thorough import binary_text, scan_file, scan_git_blob
 
 _REGULAR_MODES = {"100644", "100755"}  # not symlinks (120000) nor submodules (160000)
 
@@ -133,6 +136,43 @@ def read_blobs(root: str, blobs: Sequence[str]) -> dict[str, bytes]:
     return contents
 
 
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+_LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.MULTILINE)
+
+
+def _lfs_findings(root: str, pointer: bytes, shown: str, cfg: Config,
+                  result: ScanResult) -> list[Finding]:
+    """Findings in the file a staged Git LFS pointer stands for. The commit holds only the
+    pointer, but the push uploads the file to LFS storage, and `git add` has just put it in
+    this clone's (`<git dir>/lfs/objects/`): it is read there, as a gate reads any file."""
+    m = _LFS_OID.search(pointer)
+    common = os.fsdecode(_git(["rev-parse", "--git-common-dir"], root)).strip()
+    oid = m[1].decode() if m else ""
+    stored = os.path.join(root, common, "lfs", "objects", oid[:2], oid[2:4], oid)
+    if not oid or not os.path.isfile(stored):
+        result.problems.append(Problem(shown, "Git LFS pointer: the file it stands for is not in "
+                                       "this clone's LFS storage: not scanned", error=False))
+        return []
+    try:
+        size = os.path.getsize(stored)
+        if size > cfg.max_file_size and cfg.max_file_size != DEFAULT_MAX_FILE_SIZE:
+            result.problems.append(Problem(shown, f"skipped: its Git LFS file's {size:,} bytes are "
+                                           f"over the {cfg.max_file_size:,}-byte limit "
+                                           "(max_file_size)", error=False))
+            return []
+        if size > cfg.max_file_size:
+            return scan_file(stored, shown, detector_for(cfg.rule_ids()), cfg.max_file_size)
+        with open(stored, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        result.problems.append(Problem(shown, f"its Git LFS file is unreadable: "
+                                       f"{exc.strerror or exc}"))
+        return []
+    text = to_scan(data, shown)[0]
+    return scan_bytes(binary_text(data) if text is None else text, shown,
+                      detector_for(cfg.rule_ids()))
+
+
 def scan_staged(cfg: Config, *, cwd: str | None = None, skip: Sequence[str] = ()) -> ScanResult:
     """Findings in the staged version of each staged file; paths shown relative to `cwd`.
 
@@ -172,6 +212,8 @@ def scan_staged(cfg: Config, *, cwd: str | None = None, skip: Sequence[str] = ()
             result.bytes_scanned += sizes[f.blob]
     contents = read_blobs(root, list(dict.fromkeys(f.blob for f, _ in small)))
     for f, shown in small:
+        if contents[f.blob].startswith(LFS_POINTER):
+            result.findings.extend(_lfs_findings(root, contents[f.blob], shown, cfg, result))
         data, problem = to_scan(contents[f.blob], shown)
         if data is None and problem is not None and problem.reason == "binary":
             data = binary_text(contents[f.blob])  # the text runs of a file with NULs

@@ -170,3 +170,36 @@ def test_staged_large_and_binary_files_are_read(repo: Path) -> None:
     assert sorted(ln.split(":")[0] for ln in done.stdout.splitlines()[:-1]) == [
         "huge.txt", "padded.cfg"]
     assert "huge.txt:750001:" in done.stdout and key not in done.stdout + done.stderr
+
+
+def _lfs_pointer(repo: Path, name: str, content: bytes, *, stored: bool) -> None:
+    """What `git add` does for a file Git LFS tracks: the index gets a pointer, the content
+    goes to the clone's LFS storage (written here by hand: git-lfs need not be installed)."""
+    import hashlib
+
+    oid = hashlib.sha256(content).hexdigest()
+    if stored:
+        obj = repo / ".git" / "lfs" / "objects" / oid[:2] / oid[2:4] / oid
+        obj.parent.mkdir(parents=True)
+        obj.write_bytes(content)
+    write(repo, name, f"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\n"
+                      f"size {len(content)}\n")
+    stage(repo, [name])
+
+
+def test_a_key_in_a_file_git_lfs_stores_is_reported(repo: Path) -> None:
+    key = fake_key(KEY_RULE, 21)
+    _lfs_pointer(repo, "data/config.json", f'{{"x": 1,\n "api_key": "{key}"}}\n'.encode(),
+                 stored=True)
+    done = keylint(repo, "scan", "--staged")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.startswith("data/config.json:2:")
+    assert key not in done.stdout + done.stderr
+
+
+def test_a_pointer_whose_file_is_not_here_is_noted(repo: Path) -> None:
+    _lfs_pointer(repo, "model.bin", b"\0weights", stored=False)
+    done = keylint(repo, "scan", "--staged")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "model.bin: Git LFS pointer: the file it stands for is not in this clone's LFS " \
+           "storage: not scanned" in done.stderr
