@@ -93,9 +93,11 @@ RULES: tuple[Rule, ...] = (
     _r("asana-pat", "asana", "Asana Personal Access Token",
        r"[0-2]/[0-9]{10,19}(?:/[0-9]{10,19})?:[a-f0-9]{32}", keywords=("asana",),
        min_entropy=3.0,
-       # The scan starts at the `:` before the hex: a trigger on `0/`..`2/` + digits ran at
-       # every number in source code (a third of the SaaS rules' scan cost on the stdlib).
-       scan_pattern=r"[0-9]:[a-f0-9]{32}", extend_back=41, back_chars=b"0123456789/"),
+       # The scan starts at the ten digits before the `:` and the hex: a trigger on `0/`..`2/`
+       # + digits ran at every number in source code (a third of the SaaS rules' scan cost on
+       # the stdlib), and one on a single digit before the `:` at every `sha256:<hex>` digest
+       # (lock files, container and CI logs: `keylint redact` ran 7x slower on a build log).
+       scan_pattern=r"[0-9]{10}:[a-f0-9]{32}", extend_back=41, back_chars=b"0123456789/"),
     _r("atlassian-api-token", "atlassian", "Atlassian API Token", r"ATATT3[A-Za-z0-9_=-]{186}",
        keywords=("ATATT3",), min_entropy=4.5),
     _r("bitbucket-app-password", "bitbucket", "Bitbucket App Password", rf"ATBB[{B62}]{{32}}",
