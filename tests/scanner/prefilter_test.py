@@ -289,4 +289,25 @@ def test_a_large_tree_scan_reports_the_same_with_and_without_it(
     assert len(out["on"]) >= 260 // 7
 
 
+def test_keylint_redact_masks_the_same_with_and_without_it(tmp_path: Path,
+                                                          _own_cache: Path) -> None:
+    # `keylint redact` streams logs that are often large: it loads the prefilter too.
+    keys = [fake_key(r, 13) for r in ("anthropic-api-key", "github-token", "aws-access-key-id")]
+    log = tmp_path / "build.log"
+    lines = [f"2025-03-01T00:00:{i % 60:02d}Z step {i} sha256:{i:064x} ok" for i in range(3000)]
+    for i, key in enumerate(keys):
+        lines.insert(700 * (i + 1), f"ERROR auth failed with key {key}")
+    log.write_text("\n".join(lines) + "\n")
+    out = {}
+    for mode in ("off", "on"):
+        env = {**os.environ, "KEYLINT_PREFILTER": mode}
+        run = subprocess.run([sys.executable, "-m", "keylint", "redact", str(log)],
+                             capture_output=True, check=True, env=env)
+        out[mode] = run.stdout
+        assert _own_cache.exists() == (mode == "on")
+    assert out["on"] == out["off"]
+    assert not any(key.encode() in out["on"] for key in keys)
+    assert out["on"].count(b"\n") == 3003
+
+
 _ACCELERATED = _accelerated()
