@@ -208,10 +208,11 @@ def _run(args: argparse.Namespace) -> int:
                                f"{exc.strerror or exc}") from None
     else:
         report(findings, result, args.format, sys.stdout, baselined)
+    # A path could not be scanned: 2, the user must act, whatever was found (or fixed).
+    unread = any(p.error for p in result.problems)
     if args.fix and findings:
         from keylint.fix.api import fix_findings
 
-        return fix_findings(findings, cfg)
-    if any(p.error for p in result.problems):
-        return 2  # a path could not be scanned: the user must act, whatever was found
-    return 1 if findings else 0
+        fixed = fix_findings(findings, cfg)
+        return 2 if unread else fixed
+    return 2 if unread else 1 if findings else 0

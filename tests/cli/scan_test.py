@@ -100,6 +100,16 @@ def test_missing_path_exits_2(repo: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "does-not-exist: no such file or directory" in capsys.readouterr().err
 
 
+def test_scan_fix_with_a_path_it_could_not_read_exits_2(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--fix` moves the keys it found, but the scan was not whole: 2, as without --fix."""
+    key = fake_key("openai-project-key", 31)
+    (repo / "a.py").write_text(assignment("openai-project-key", key) + "\n")
+    assert main(["scan", "--fix", "a.py", "missing.py"]) == 2
+    assert key not in (repo / "a.py").read_text()  # fixed all the same
+    assert "missing.py: no such file or directory" in capsys.readouterr().err
+
+
 def test_bad_input_is_reported_and_the_scan_goes_on(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
