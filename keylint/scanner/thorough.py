@@ -3,9 +3,10 @@ the file holding it is large or has a NUL byte.
 
 - A file over `max_file_size` is scanned as a stream, in windows of `WINDOW` bytes that overlap
   by `OVERLAP` (more than any secret and the lines of context around it): memory stays bounded
-  (a window holds at most WINDOW * 5/4 + 2 * OVERLAP bytes, half as much again for UTF-16 text
+  (a window holds at most WINDOW * 5/4 + 3 * OVERLAP bytes, half as much again for UTF-16 text
   that is not ASCII) whatever the size and the line lengths, and every secret is whole in some
-  window. UTF-16 and UTF-32 text is decoded as it streams, as a smaller file's is.
+  window. UTF-16 and UTF-32 text is decoded as it streams, as a smaller file's is; in other
+  bytes with NULs, runs of UTF-16 text are read in place (`_in_place`).
 - A file with NUL bytes is scanned as text: UTF-16 without a byte-order mark (every other byte
   NUL) is decoded; otherwise each NUL is read as a blank, so the text runs between them (a key
   in a NUL-padded config, a constant in a compiled file) are scanned in place, lines unchanged.
@@ -81,21 +82,52 @@ def _text_chunks(stream: BinaryIO, window: int) -> Iterator[tuple[bytes, bool]]:
     """The stream as the detector reads it, `window` bytes at a time, each with whether it is
     the last: UTF-16 or UTF-32 text (by its mark, or mostly-ASCII UTF-16 without one, judged on
     the first window) decoded to UTF-8, as a file that is not streamed is; other bytes with
-    their NULs blanked."""
+    NULs read in place (`_in_place`)."""
     raw = _read_full(stream, window)
     marked = marked_text(raw)
     codec, skip = (marked[0], marked[1]) if marked else (_unmarked_utf16(raw), 0)
     decode = codecs.getincrementaldecoder(codec)("replace").decode if codec else None
     raw = raw[skip:]
+    held = b""  # the end of the last window's last line, read with the next window
     while True:
         end = len(raw) < window - skip
-        if decode is None:
-            yield raw.replace(b"\0", b" "), end
-        else:
+        if decode is not None:
             yield decode(raw, end).encode("utf-8", "surrogateescape"), end
+        elif b"\0" not in raw and not held:
+            yield raw, end
+        else:
+            data, held = held + raw, b""
+            # A UTF-16 run never holds a line end: cut the window there, so no run is split
+            # (within the last OVERLAP bytes: what is held back stays small).
+            cut = len(data) if end else data.rfind(b"\n", max(0, len(data) - OVERLAP)) + 1
+            data, held = (data[:cut], data[cut:]) if cut else (data, b"")
+            yield _in_place(data), end
         if end:
             return
         raw, skip = _read_full(stream, window), 0
+
+
+# Four UTF-16 units of ASCII: where a run may be. Starting with a NUL, it is found at memchr
+# speed; `_WIDE_RUN` itself would be tried at every byte (half a second per window).
+_WIDE_HINT = re.compile(rb"\x00[\t\x20-\x7e]\x00[\t\x20-\x7e]\x00[\t\x20-\x7e]\x00")
+
+
+def _in_place(data: bytes) -> bytes:
+    """Bytes with NULs as the detector reads them, offsets and lines kept: each run of UTF-16
+    text (ASCII-range, either byte order: a string in a binary, or the ASCII in UTF-16 that is
+    mostly not) compacted and padded with blanks to its length; every other NUL a blank."""
+    out = bytearray(data)
+    done = 0
+    for hint in _WIDE_HINT.finditer(data):
+        if hint.start() < done:
+            continue
+        for start in (max(done, hint.start() - 1), hint.start()):  # little-, big-endian
+            run = _WIDE_RUN.match(data, start)
+            if run is not None:
+                out[run.start():run.end()] = run[0].replace(b"\0", b"").ljust(len(run[0]))
+                done = run.end()
+                break
+    return bytes(out).replace(b"\0", b" ")
 
 
 def scan_stream(stream: BinaryIO, path: str, detector: Detector,

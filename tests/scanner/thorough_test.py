@@ -121,3 +121,24 @@ def test_the_hook_finds_a_key_in_a_utf16_file_over_the_size_limit(tmp_path: Path
                           cwd=tmp_path, capture_output=True, text=True, check=False)
     assert done.returncode == 1, done.stderr
     assert done.stdout.startswith("out.log:320001:") and key not in done.stdout
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_key_in_a_streamed_utf16_file_that_is_mostly_not_ascii_is_found(codec: str) -> None:
+    # No mark and too few NULs to be decoded as UTF-16 text: the key's UTF-16 run is read in
+    # place, on its own line, whatever window it falls in.
+    key = fake_key("anthropic-api-key", 10)
+    text = "# \u914d\u7f6e\u6587\u4ef6\u8bf4\u660e\n" * 3000 + assignment("anthropic-api-key", key) + "\n"
+    for window in (4096, 4099):
+        found = scan_stream(io.BytesIO(text.encode(codec)), "settings.txt", detector_for(),
+                            window, 1024)
+        assert [(f.secret, f.line) for f in found] == [(key, 3001)]
+
+
+def test_a_utf16_string_in_a_streamed_binary_is_found() -> None:
+    key = fake_key("openai-project-key", 11)
+    rng = random.Random(3)
+    noise = bytes(rng.randrange(256) for _ in range(30_000)).replace(b"\n", b"\0")
+    data = noise + b"\n" + f'KEY="{key}"'.encode("utf-16-le") + b"\0\n" + noise
+    found = scan_stream(io.BytesIO(data), "app.dll", detector_for(), 4096, 1024)
+    assert [(f.secret, f.line) for f in found] == [(key, 2)]
