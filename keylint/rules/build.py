@@ -27,17 +27,20 @@ def rule_maker(providers: tuple[Provider, ...]) -> RuleFactory:
     """A factory for rules of these providers: `_r(rule_id, provider_id, secret_type, pattern, ...)`.
 
     The provider gives the default env var, where to rotate and, for a rule that needs context
-    (`context=True`), the words one of which must stand nearby.
+    (`context=True`), the words one of which must stand nearby; `context_from` adds the words
+    of other providers whose names the key is stored under.
     """
     by_id = {p.id: p for p in providers}
 
     def make(rule_id: str, provider: str, secret_type: str, pattern: str, *,
-             env_var: str | None = None, context: bool = False, **kw: object) -> Rule:
+             env_var: str | None = None, context: bool = False,
+             context_from: tuple[str, ...] = (), **kw: object) -> Rule:
         p = by_id[provider]
+        words = p.context + tuple(w for other in context_from for w in by_id[other].context)
         return Rule(
             id=rule_id, provider=provider, secret_type=secret_type, pattern=pattern,
             env_var=env_var or p.env_var, rotate_url=p.rotate_url,
-            needs_context=context, context=p.context if context else (),
+            needs_context=context, context=words if context else (),
             **kw,  # type: ignore[arg-type]
         )
 

@@ -71,4 +71,8 @@ class Rule:
     # pattern would keep RE2 threads alive across long runs and make the scan quadratic.
     extend_back: int = 0
     back_chars: bytes = b""
+    # Bare-shape rules whose matches this rule's narrower shape takes over where both have
+    # context (a Yandex `YC...` secret in an `aws_secret_access_key` slot), unless a
+    # self-identifying token of the other rule's provider (its key id) stands near the value.
+    shadows: tuple[str, ...] = ()
     description: str = ""

@@ -113,6 +113,22 @@ class Spans:
         return i < len(self.starts) and self.starts[i] <= pos
 
 
+class Anchors:
+    """Self-identifying tokens (key ids such as `AKIA...`) by start and provider: which
+    providers have one near a value."""
+
+    def __init__(self, tokens: Iterable[tuple[int, str]]) -> None:
+        pairs = sorted(tokens)
+        self._starts = [s for s, _ in pairs]
+        self._providers = [p for _, p in pairs]
+
+    def near(self, provider: str, start: int, end: int, reach: int) -> bool:
+        """A token of `provider` starts within `reach` bytes of `[start, end)`."""
+        lo = bisect.bisect_left(self._starts, start - reach)
+        hi = bisect.bisect_right(self._starts, end + reach)
+        return provider in self._providers[lo:hi]
+
+
 # A URL's path: in a run of characters that are not delimiters, from just after the run's first
 # `://` up to its first query character (`?=&#`) or its end.
 _DELIMITERS = rb" \t\"'`<>()\[\]{},;\n"

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 from keylint.scanner.context import (
     CREDENTIAL,
     ID_LABEL,
+    Anchors,
     Spans,
     cached_is_import,
     in_blob,
@@ -447,6 +448,7 @@ class Detector:
                     if old is None or rank < old[0]:
                         slot[r.id] = (rank, hs, r)
         taken_spans = Spans((t.start, t.end) for t in taken if not t.rule.generic)
+        anchors: Anchors | None = None  # built on the first shadowing conflict (rare)
         imports: dict[int, bool] = {}
         best: dict[tuple[int, int], tuple[tuple[int, int, int], Match]] = {}
         for ls, slot in lines.items():
@@ -489,7 +491,13 @@ class Detector:
                         continue
                     key = (rank, abs(start - kpos) if rank == 0 else 0, order)
                     prior = best.get((start, end))
-                    if prior is None or key < prior[0]:
+                    if prior is not None and _shadowing(rule, prior[1].rule):
+                        if anchors is None:
+                            anchors = Anchors((t.start, t.rule.provider) for t in taken
+                                              if not t.rule.generic)
+                        if _outranks(match, prior[1], anchors):
+                            best[(start, end)] = (key, match)
+                    elif prior is None or key < prior[0]:
                         best[(start, end)] = (key, match)
         return [v[1] for v in best.values()]
 
@@ -536,6 +544,21 @@ _PASSWORD_CHECKS = ("password_value", "url_password")
 # Validators that judge placeholders themselves: every real X bearer token starts with a run of
 # `A`s, which the shared filter takes for a placeholder.
 _OWN_PLACEHOLDER_CHECK = ("twitter_bearer",)
+
+
+def _shadowing(a: Rule, b: Rule) -> bool:
+    return a.id in b.shadows or b.id in a.shadows
+
+
+def _outranks(new: Match, old: Match, anchors: Anchors) -> bool:
+    """For one span taken by two rules, one of which `shadows` the other: the narrower shape
+    wins (Yandex's `YC` + 38 over AWS's 40 characters: Yandex Object Storage keys are stored
+    under AWS's names), unless the wider rule's provider has its own token near the value (an
+    `AKIA...` id beside the secret: the pair is AWS's)."""
+    narrow, wide = (new, old) if old.rule.id in new.rule.shadows else (old, new)
+    paired = anchors.near(wide.rule.provider, new.start, new.end, _SAME_LINE_REACH)
+    winner = wide if paired else narrow
+    return winner is new
 
 
 def _resolve_overlaps(found: list[Match]) -> list[Match]:

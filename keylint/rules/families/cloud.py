@@ -74,7 +74,9 @@ PROVIDERS: tuple[Provider, ...] = in_category(
     Provider("yandex", "Yandex Cloud", "YC_API_KEY",
              "Yandex Cloud console > service account > API keys / static access keys (delete); "
              "IAM tokens expire within 12 hours",
-             ("yandex", "yandexcloud", "yc_secret", "yc_access_key", "yc_token", "yc_api_key")),
+             # `YCAJ...`: a static key's id, printed above its secret (`yc iam access-key create`)
+             ("yandex", "yandexcloud", "yc_secret", "yc_access_key", "yc_token", "yc_api_key",
+              "YCAJ")),
 )
 
 _r = rule_maker(PROVIDERS)
@@ -222,8 +224,12 @@ BARE: tuple[Rule, ...] = (
     _r("kubernetes-bootstrap-token", "kubernetes", "Kubernetes Bootstrap Token",
        r"[a-z0-9]{6}\.[a-z0-9]{16}", context=True, min_entropy=3.5),
     # The secret half of a static access key (S3-compatible Object Storage): `YC` + 38; its id
-    # (`YCAJ...`, 25 characters) is an identifier.
+    # (`YCAJ...`, 25 characters) is an identifier. Object Storage speaks S3, so the key is
+    # stored under AWS's names (`aws_secret_access_key`, `AWS_SECRET_ACCESS_KEY`): those give it
+    # context too, and where the AWS secret rule also fits (38 alphanumerics) the `YC` shape
+    # wins, unless an AWS key id (`AKIA...`) stands near. With `+` or `/` it is AWS's.
     _r("yandex-static-key-secret", "yandex", "Yandex Cloud Static Key Secret",
-       rf"YC[{B64URL}]{{38}}", context=True, min_entropy=4.0, validator="mixed_alnum",
-       env_var="YC_SECRET_ACCESS_KEY"),
+       rf"YC[{B64URL}]{{38}}", context=True, context_from=("aws",), min_entropy=4.0,
+       validator="mixed_alnum", env_var="YC_SECRET_ACCESS_KEY",
+       shadows=("aws-secret-access-key",)),
 )
