@@ -7,6 +7,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from keylint.rules import RULES
+from keylint.scanner.context import Spans
+from keylint.scanner.continued import find_continued
 from keylint.scanner.detector import Detector, Match
 from keylint.scanner.finding import Finding
 from keylint.scanner.pragmas import allowed
@@ -57,6 +59,10 @@ def scan_spans(data: bytes, path: str, detector: Detector | None = None, start: 
         matches = _with_wrapped(matches, [Match(w.rule, w.start - start, w.end - start, w.secret)
                                           for w in wrapped],
                                 [(s - start, e - start) for s, e in values])
+    continued = find_continued(data, det, start, end)
+    if continued:
+        matches = _with_continued(matches, [Match(m.rule, m.start - start, m.end - start, m.secret)
+                                            for m in continued])
     if not matches:
         return []
     found: list[tuple[Finding, int, int]] = []
@@ -97,6 +103,19 @@ def _with_wrapped(matches: list[Match], wrapped: list[Match],
         if not (m.rule.generic and i >= 0 and m.start < values[i][1]):
             kept.append(m)
     return sorted(kept + wrapped, key=lambda m: (m.start, m.end))
+
+
+def _with_continued(matches: list[Match], continued: list[Match]) -> list[Match]:
+    """Both lists in file order. A key found across a line continuation replaces what the
+    ordinary scan saw of it (a half taken for a password), but not a provider's token: a
+    generic shape found across a continuation gives way to one."""
+    spans = Spans((m.start, m.end) for m in matches if not m.rule.generic)
+    extra = [m for m in continued if not (m.rule.generic and spans.overlaps(m.start, m.end))]
+    if not extra:
+        return matches
+    taken = Spans((m.start, m.end) for m in extra)
+    kept = [m for m in matches if not taken.overlaps(m.start, m.end)]
+    return sorted(kept + extra, key=lambda m: (m.start, m.end))
 
 
 def _width(data: bytes, start: int, end: int) -> int:

@@ -1,0 +1,150 @@
+"""Keys cut by a backslash-newline line continuation (shell, Dockerfile, Python strings)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from keylint.cli import main
+from keylint.config import Config
+from keylint.rules import checks
+from keylint.scanner import continued, detector
+from keylint.scanner.detector import Detector
+from keylint.scanner.engine import detector_for, scan_bytes, scan_spans, scan_text
+from keylint.scanner.history import scan_history
+from tests.fakes import fake_key
+from tests.gitenv import isolate_git
+from tests.hooks.helpers import git, write
+from tests.scanner.meter import metered
+
+
+def cut(key: str, at: int | None = None, newline: str = "\n") -> str:
+    """`key` with a backslash-newline at `at` (its middle by default)."""
+    at = len(key) // 2 if at is None else at
+    return f"{key[:at]}\\{newline}{key[at:]}"
+
+
+@pytest.mark.parametrize(("path", "template", "line", "end_line"), [
+    pytest.param("env.sh", 'export OPENAI_API_KEY="{v}"\n', 1, 2, id="shell double quotes"),
+    pytest.param("env.sh", "#!/bin/sh\nexport OPENAI_API_KEY={v}\nexec app\n", 2, 3,
+                 id="shell bare word"),
+    pytest.param("Dockerfile", "FROM python:3.12-slim\nENV OPENAI_API_KEY={v}\nCMD app\n", 2, 3,
+                 id="Dockerfile ENV"),
+    pytest.param("Dockerfile", 'FROM alpine\nRUN curl -sH "Authorization: Bearer {v}" \\\n'
+                 "    https://api.openai.com/v1/models \\\n    && echo ok\n", 2, 3,
+                 id="Dockerfile RUN"),
+    pytest.param("app.py", 'import openai\nclient = openai.OpenAI(api_key="{v}")\n', 2, 3,
+                 id="Python string literal"),
+])
+def test_a_key_cut_by_a_line_continuation_is_found(path: str, template: str, line: int,
+                                                   end_line: int) -> None:
+    key = fake_key("openai-project-key", 70)
+    (f,) = scan_bytes(template.format(v=cut(key)).encode(), path)
+    assert (f.rule_id, f.secret, f.line, f.end_line) == ("openai-project-key", key, line, end_line)
+
+
+def test_windows_line_endings_and_several_cuts() -> None:
+    key = fake_key("anthropic-api-key", 71)
+    value = f"{key[:30]}\\\r\n{key[30:60]}\\\r\n{key[60:]}"
+    text = f'$env = "x"\r\nexport ANTHROPIC_API_KEY="{value}"\r\necho done\r\n'
+    (f,) = scan_text(text, "env.sh")
+    assert (f.rule_id, f.secret, f.line, f.end_line) == ("anthropic-api-key", key, 2, 4)
+    assert f.column == len('export ANTHROPIC_API_KEY="') + 1
+
+
+def test_a_bare_shape_takes_its_context_from_the_lines_around() -> None:
+    key = fake_key("aws-secret-access-key", 72)
+    text = f"[default]\naws_access_key_id = {fake_key('aws-access-key-id', 72)}\n" \
+           f"aws_secret_access_key = {cut(key, 12)}\nregion = eu-west-1\n"
+    assert [(f.rule_id, f.secret) for f in scan_text(text, "credentials")][-1] == \
+        ("aws-secret-access-key", key)
+
+
+def test_a_half_taken_for_a_credential_gives_way_to_the_whole_key() -> None:
+    key = fake_key("aws-secret-access-key", 73)
+    found = scan_text(f"export API_TOKEN={cut(key)}\n", "env.sh")
+    assert [f.secret for f in found] == [key]
+
+
+def test_the_reports_never_hold_the_key_or_its_halves(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key = fake_key("openai-project-key", 74)
+    (tmp_path / "env.sh").write_text(f'export OPENAI_API_KEY="{cut(key)}"\n')
+    for fmt in ("text", "json"):
+        assert main(["scan", str(tmp_path), "--format", fmt]) == 1
+        out, err = capsys.readouterr()
+        for piece in (key, key[:len(key) // 2], key[len(key) // 2:]):
+            assert piece not in out + err
+    assert json.loads(out)["results"][0]["rule_id"] == "openai-project-key"
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("all:\n\tcc -o app main.c \\\n\t  util.c\n", id="makefile"),
+    pytest.param("RUN apt-get update \\\n    && apt-get install -y curl\n", id="spaced continuation"),
+    pytest.param('PATH = "C:\\\\tools\\\\"\nKEY_NAME = "abc"\n', id="escaped backslash"),
+])
+def test_continuations_that_cut_no_token_add_nothing(text: str) -> None:
+    assert continued.find_continued(text.encode(), detector_for()) == []
+
+
+def test_a_whole_key_before_a_continuation_stays_its_providers() -> None:
+    key = fake_key("github-token", 75)
+    text = f'TOKENS="{key}\\\nsecondline"\n'
+    assert [(f.rule_id, f.secret, f.end_line) for f in scan_text(text, "env.sh")] == \
+        [("github-token", key, 1)]
+
+
+def test_a_history_delta_finds_a_cut_key_in_its_lines() -> None:
+    key = fake_key("openai-project-key", 76)
+    head = "".join(f"ENV VAR{i}=value{i}\n" for i in range(10)).encode()
+    added = f"ENV OPENAI_API_KEY={cut(key)}\n".encode()
+    data = head + added + b"CMD app\n"
+    spans = scan_spans(data, "Dockerfile", None, len(head), len(head) + len(added))
+    assert [(f.secret, f.line, f.end_line) for f, _, _ in spans] == [(key, 11, 12)]
+    assert scan_spans(data, "Dockerfile", None, 0, len(head)) == []
+
+
+def test_history_scan_finds_a_cut_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate_git(tmp_path / "home", monkeypatch)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    key = fake_key("openai-project-key", 77)
+    write(repo, "Dockerfile", f"FROM alpine\nENV OPENAI_API_KEY={cut(key)}\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "image")
+    (f,) = scan_history(str(repo), [["--all"]], Config(), cwd=str(repo)).findings
+    assert (f.path, f.line, f.rule_id, f.secret) == ("Dockerfile", 2, "openai-project-key", key)
+
+
+def _work(monkeypatch: pytest.MonkeyPatch, data: bytes) -> int:
+    det = Detector(detector_for().rules)
+    meter = metered(monkeypatch, det, detector, checks, continued)
+    meter.run(continued.find_continued, meter.wrap(data), det)
+    return meter.work
+
+
+def _hostile(n: int) -> dict[str, bytes]:
+    rng = random.Random(n)
+    key = fake_key("openai-project-key", 78)
+    word = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(30))
+    return {
+        "every line continued": (f"{word}\\\n" * (n // 32)).encode(),
+        "a cut key on every line": (f"K={cut(key)}\n" * (n // (len(key) + 5))).encode(),
+        "one long continued line": (word * (n // 60) + "\\\n" + word * (n // 60)).encode(),
+        "cuts every other short line": (f"a\\\nb\n{word}\n" * (n // 36)).encode(),
+        "lone backslashes": (b"x\\" * (n // 2)),
+    }
+
+
+def test_work_is_linear(monkeypatch: pytest.MonkeyPatch) -> None:
+    small, large = _hostile(100_000), _hostile(200_000)
+    for name in small:
+        with monkeypatch.context() as m:
+            w1 = _work(m, small[name])
+        with monkeypatch.context() as m:
+            w2 = _work(m, large[name])
+        assert w2 <= 2.3 * w1 + 1000, (name, w1, w2)
