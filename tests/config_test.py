@@ -85,7 +85,7 @@ def test_a_bad_exclude_option_is_a_usage_error_not_a_crash(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.py").write_text("x = 1\n")
-    for command in (["scan"], ["audit", "--ci"]):
+    for command in (["scan"], ["audit", "--ci"], ["baseline", "create"], ["fix", "--diff"]):
         assert main([*command, "--exclude", pattern]) == 2
         err = capsys.readouterr().err
         assert err == f"keylint: error: --exclude: {pattern!r} is not a gitignore pattern\n"

@@ -86,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "migrate":
         config_mod.baseline_option(args.source, "--from")
     loaded = config_mod.load(args.config)
-    cfg = loaded.with_cli(exclude=tuple(loaded.exclude) + tuple(args.exclude) or None)
+    excludes = config_mod.check_excludes(args.exclude, "--exclude")
+    cfg = loaded.with_cli(exclude=tuple(loaded.exclude) + excludes or None)
     # Run in a subdirectory, it works from the root: the baseline's paths are relative to it.
     # With no PATH, the whole repository.
     source = getattr(args, "source", None)

@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     skip = [str(env_file)] if env_file is not None else []
     if cfg.baseline:
         skip.append(cfg.baseline)
-    targets, problems = discover(args.paths or ["."], (*cfg.exclude, *args.exclude), skip=skip)
+    excludes = config_mod.check_excludes(args.exclude, "--exclude")
+    targets, problems = discover(args.paths or ["."], (*cfg.exclude, *excludes), skip=skip)
     opts = FixOptions(
         env_file=env_file,
         secure_string=cfg.secure_string if args.secure_string is None else args.secure_string,
