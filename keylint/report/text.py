@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from typing import TextIO
 
-from keylint.masking import redact_text, shown_path
+from keylint.masking import shown_path
 from keylint.scanner.finding import Finding
 from keylint.words import counted
 
@@ -40,7 +40,9 @@ def history_note(f: Finding) -> str:
     spread = f"{f.commits} commit{'s' if f.commits != 1 else ''}"
     if f.paths > 1:
         spread += f", {f.paths} paths"
-    return f"[{state}: added {f.author_date[:10]} by {redact_text(f.author)}; {spread}]"
+    # shown_path: the name is a commit's to choose; a `\r` or an escape sequence in it must not
+    # overwrite the finding's line on a terminal.
+    return f"[{state}: added {f.author_date[:10]} by {shown_path(f.author)}; {spread}]"
 
 
 def _baselined(stats: dict[str, object]) -> str:

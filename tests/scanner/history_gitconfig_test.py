@@ -66,3 +66,17 @@ def test_a_replaced_object_does_not_hide_the_key_it_stands_for(repo: Path,
     assert done.returncode == 1, done.stdout + done.stderr
     assert done.stdout.startswith("settings.py")
     assert key not in done.stdout + done.stderr
+
+
+def test_an_author_name_cannot_rewrite_the_report_on_a_terminal(repo: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """git keeps a carriage return and escape sequences in an author name: printed raw, `\\r`
+    or `ESC[2K` would overwrite the finding's line on a terminal (ESC]0; sets its title)."""
+    key = fake_key(KEY_RULE, 63)
+    write(repo, "settings.py", assignment(KEY_RULE, key) + "\n")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "x\r\x1b[2K\x1b]0;owned\x07y")
+    commit(repo, "settings")
+    done = keylint(repo, "scan", "--history")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "\r" not in done.stdout and "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert "by x\\r\\x1b[2K\\x1b]0;owned\\x07y; 1 commit]" in done.stdout
