@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from keylint.scanner.wrapped import Wrapped
 
 
+# A scan of this many files is a tree (or a vendored tree committed at once), not a commit's
+# batch: worth loading the hyperscan prefilter (`Detector.accelerate`) before it starts.
+MANY_FILES = 200
+
+
 @lru_cache(maxsize=8)
 def detector_for(rule_ids: tuple[str, ...] | None = None, fast: bool = True) -> Detector:
     """The compiled detector for a set of rules (all rules when None), built once per process."""

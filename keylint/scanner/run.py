@@ -19,7 +19,7 @@ from typing import Any
 
 from keylint.config import Config
 from keylint.errors import internal_error
-from keylint.scanner.engine import detector_for, scan_bytes
+from keylint.scanner.engine import MANY_FILES, detector_for, scan_bytes
 from keylint.scanner.files import Problem, Target, discover
 from keylint.scanner.finding import Finding
 from keylint.scanner.notebooks import notebook_text
@@ -172,9 +172,8 @@ def scan_targets(
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
     result = ScanResult()
     detector = detector_for(rule_ids)
-    if len(targets) >= _PARALLEL_MIN_FILES:
-        # A tree, not a commit's batch: worth loading the prefilter (before any fork).
-        detector.accelerate()
+    if len(targets) >= MANY_FILES:
+        detector.accelerate()  # before any fork: the workers inherit it
     if jobs > 1 and len(targets) >= _PARALLEL_MIN_FILES:
         results = _parallel(list(targets), jobs, max_size, rule_ids)
     else:

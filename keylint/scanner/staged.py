@@ -21,7 +21,7 @@ import pathspec
 
 from keylint.config import DEFAULT_BASELINE, DEFAULT_MAX_FILE_SIZE, Config
 from keylint.errors import KeylintError
-from keylint.scanner.engine import detector_for, scan_bytes
+from keylint.scanner.engine import MANY_FILES, detector_for, scan_bytes
 from keylint.scanner.files import Problem, display_path
 from keylint.scanner.finding import Finding
 from keylint.scanner.gitlog import git_env
@@ -196,6 +196,8 @@ def scan_staged(cfg: Config, *, cwd: str | None = None, skip: Sequence[str] = ()
     sizes = blob_sizes(root, list(dict.fromkeys(f.blob for f, _ in wanted)))
     small = [(f, shown) for f, shown in wanted if sizes[f.blob] <= cfg.max_file_size]
     detector = detector_for(cfg.rule_ids())
+    if len(wanted) >= MANY_FILES:
+        detector.accelerate()
     # A commit must not carry a key because its file is large: streamed, memory bounded. A
     # max_file_size the user configured is their choice: skipped, and named.
     chosen = cfg.max_file_size != DEFAULT_MAX_FILE_SIZE

@@ -203,3 +203,26 @@ def test_a_pointer_whose_file_is_not_here_is_noted(repo: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "model.bin: Git LFS pointer: the file it stands for is not in this clone's LFS " \
            "storage: not scanned" in done.stderr
+
+
+def test_a_commit_of_a_whole_tree_is_scanned_the_same_with_the_prefilter(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A vendored tree committed at once loads the hyperscan prefilter, as a tree scan does.
+    pytest.importorskip("hyperscan")
+    names = []
+    for i in range(210):
+        body = f"x = {i}\n" + (f'API_KEY = "{fake_key(KEY_RULE, i)}"\n' if i % 30 == 0 else "")
+        names.append(f"vendor/m{i}.py")
+        write(repo, names[-1], body)
+    stage(repo, names)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("KEYLINT_CACHE_DIR", str(cache))
+    out = {}
+    for mode in ("off", "on"):
+        monkeypatch.setenv("KEYLINT_PREFILTER", mode)
+        done = keylint(repo, "scan", "--staged")
+        assert done.returncode == 1, done.stderr
+        out[mode] = done.stdout.rsplit(" in ", 1)[0]  # the summary's time differs
+        assert cache.exists() == (mode == "on")  # the prefilter was used, then not
+    assert out["on"] == out["off"]
+    assert out["on"].count("OpenAI Project Key") == 7
