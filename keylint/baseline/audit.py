@@ -80,7 +80,7 @@ def _clip(text: str) -> str:
 def describe(e: Entry, view: _FileView, index: int, total: int) -> str:
     """The screen for one entry: header, masked secret, context with every known secret masked."""
     out = [f"Secret:      {index} of {total}", f"Filename:    {shown_path(e.filename)}",
-           f"Secret Type: {e.type}"]
+           f"Secret Type: {shown_path(e.type)}"]
     loc = view.located.get(e.key)
     if view.outside:
         out += ["", REFUSED]

@@ -23,6 +23,12 @@ def _where(x: Flagged) -> str:
     return f"{name}:{x.line}" if x.line else name
 
 
+def _type(x: Flagged) -> str:
+    """The entry's type as the baseline spells it: a change to the baseline must not be able to
+    overwrite the report's lines on a terminal (`\r`, escape sequences)."""
+    return shown_path(x.entry.type)
+
+
 def _shown(x: Flagged) -> str:
     return f" {x.finding.masked}" if x.finding is not None else ""
 
@@ -33,11 +39,11 @@ def text(v: Verdict) -> str:
 
     lines = [f"keylint: error: {shown_path(p.display)}: {p.reason}" for p in v.unreadable]
     lines += [f"{format_finding(f)} not in the baseline" for f in v.new]
-    lines += [f"{_where(x)}: {x.entry.type}{_shown(x)} {REAL}" for x in v.real]
+    lines += [f"{_where(x)}: {_type(x)}{_shown(x)} {REAL}" for x in v.real]
     level = "note" if v.allow_unaudited else "error"
-    lines += [f"{_where(x)}: {x.entry.type}{_shown(x)} {UNAUDITED}"
+    lines += [f"{_where(x)}: {_type(x)}{_shown(x)} {UNAUDITED}"
               + (" (allowed)" if level == "note" else "") for x in v.unaudited]
-    lines += [f"keylint: note: {_where(x)}: {x.entry.type}: {STALE}" for x in v.stale]
+    lines += [f"keylint: note: {_where(x)}: {_type(x)}: {STALE}" for x in v.stale]
     s = v.stats()
     outcome = "FAILED" if v.failed else "passed"
     lines.append(f"keylint audit: {shown_path(v.baseline)}: {s['new']} new, {s['real_secrets']} real, "

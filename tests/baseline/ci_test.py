@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.baseline.helpers import label, line, run, write
+from tests.baseline.helpers import doc, label, line, run, write
 from tests.fakes import fake_key
 
 KEYS = (("openai-project-key", 1), ("aws-access-key-id", 1), ("anthropic-api-key", 4))
@@ -233,3 +233,18 @@ def test_a_key_in_a_file_the_tree_scan_passes_over_fails(
     label(audited, "dump.bin", False)
     label(audited, "big.log", False)
     assert _ci(capsys)[0] == 0
+
+
+def test_a_baseline_type_cannot_rewrite_the_report_on_a_terminal(
+        tree: Path, audited: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The baseline is the repository's to change: a `\\r` or an escape sequence in an entry's
+    type would overwrite the report's lines on a terminal."""
+    data = doc(audited)
+    for e in data["results"]["app.py"]:
+        e["type"] = "Key\r\x1b[2K"
+        e.pop("is_secret")
+    audited.write_text(json.dumps(data), encoding="utf-8")
+    code, out = _ci(capsys)
+    assert code == 1
+    assert "\r" not in out and "\x1b" not in out
+    assert "app.py:1: Key\\r\\x1b[2K sk-proj***..." in out
