@@ -144,7 +144,11 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+def printable(text: str) -> str:
+    """`text` with its control characters escaped: nothing a terminal acts on."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def shown_path(path: str) -> str:
     """A path as reports show it: secrets masked, control characters escaped (one line each)."""
-    path = redact_text(path)
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], path)
+    return printable(redact_text(path))

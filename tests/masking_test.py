@@ -71,3 +71,15 @@ def test_masking_found_secrets_does_not_grow_with_how_many_were_found(
         return Counting.tried
 
     assert tried(400) == tried(100)
+
+
+def test_a_masked_secret_shows_no_control_character() -> None:
+    """A password may start with `ESC c` (a terminal reset): what a finding shows is escaped."""
+    from keylint.scanner.finding import Finding
+
+    def shown(secret: str) -> str:
+        return Finding("a.py", 1, 1, 1, 2, "password-assignment", "generic", "Secret Keyword",
+                       secret).masked
+
+    assert shown("\x1bcQz7vLm2Rt8Wxq9") == "\\x1bcQ***...q9"
+    assert shown("Qz7vLm2Rt8Wxq9P\x07") == "Qz7***...P\\x07"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from keylint.masking import mask, redact_text, remember_found, sha1_hex, shown_path
+from keylint.masking import mask, printable, redact_text, remember_found, sha1_hex, shown_path
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,10 @@ class Finding:
 
     @property
     def masked(self) -> str:
-        """The secret as it may be shown: first 7, `***...`, last 4 (never over a third)."""
-        return mask(self.secret)
+        """The secret as it may be shown: first 7, `***...`, last 4 (never over a third). A
+        password may hold control characters: those shown are escaped, so `ESC c` at its start
+        cannot reset the terminal that shows the report."""
+        return printable(mask(self.secret))
 
     @property
     def location(self) -> str:
