@@ -11,6 +11,10 @@ either side, for a provider word's context) are joined and scanned once: regions
 merged, so no byte is scanned twice and the work stays linear. Only a secret that crosses a
 removed continuation is reported (everything else is the ordinary scan's), at its span in the
 original bytes (first line to last), with the joined secret.
+
+In YAML files, a value written on the line under its key (`password: >-`, `password: |-` or a
+bare `password:`, then one more-indented line) is joined to its key the same way, so the rules
+that need a name beside the value see it; a block of several lines or a nested mapping is not.
 """
 
 from __future__ import annotations
@@ -19,21 +23,33 @@ import bisect
 
 from keylint.scanner.detector import Detector, Match, _compile
 
-# A backslash and a line break: RE2 finds the first in a file at memchr speed (a `bytes.find`
-# loop took 5x longer, a look-behind `re` pattern 35x: more than the scan itself).
-_CONTINUATION = _compile(rb"\\\r?\n", fast=True)
+# A backslash and a line break. One RE2 search finds the first in a file at memchr speed (a
+# `bytes.find` loop took 5x longer, a look-behind `re` pattern 35x: more than the scan itself).
+_CUT = _compile(rb"\\\r?\n", fast=True)
 # A token character on both sides of the backslash-newline (the next line not indented).
 _GLUE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=.~-")
 _CONTEXT_LINES = 3  # lines of context joined above and below a continued line (as the detector)
 
 
+_Cut = tuple[int, int, bytes, bool]  # original span, what replaces it, whether a value follows
+
+
 def find_continued(data: bytes, detector: Detector, start: int = 0,
-                   end: int | None = None) -> list[Match]:
-    """Secrets in `data[start:end]` that only appear once glued continuations are removed, in
+                   end: int | None = None, *, yaml: bool = False) -> list[Match]:
+    """Secrets in `data[start:end]` that only appear once glued continuations are removed (and,
+    with `yaml`, once a YAML value written on the line under its key is joined to the key), in
     file order, with spans in `data` (from the secret's first byte to its last)."""
     end = len(data) if end is None else end
-    cuts = [(cs, ce) for cs, ce in (m.span() for m in _CONTINUATION.finditer(data, start, end))
-            if cs > start and ce < end and data[cs - 1] in _GLUE and data[ce] in _GLUE]
+    cuts: list[_Cut] = []
+    for m in _CUT.finditer(data, start, end):
+        cs, ce = m.span()
+        before = cs > start and data[cs - 1] in _GLUE
+        after = ce < end and data[ce] in _GLUE
+        if before and after:  # a backslash-newline inside a token
+            cuts.append((cs, ce, b"", False))
+    if yaml:
+        cuts += _yaml_values(data, start, end)
+    cuts.sort()
     if not cuts:
         return []
     found: list[Match] = []
@@ -42,50 +58,100 @@ def find_continued(data: bytes, detector: Detector, start: int = 0,
     return found
 
 
-def _regions(data: bytes, cuts: list[tuple[int, int]], start: int,
-             end: int) -> list[tuple[int, int, list[tuple[int, int]]]]:
-    """The merged windows to join: each cut's line, its continued lines and `_CONTEXT_LINES`
-    lines either side, within `[start, end)`; with the cuts inside each."""
-    out: list[tuple[int, int, list[tuple[int, int]]]] = []
-    for cs, ce in cuts:
-        lo = max(start, data.rfind(b"\n", start, cs) + 1)  # the cut line's start
-        for _ in range(_CONTEXT_LINES):
-            if lo > start:
-                lo = max(start, data.rfind(b"\n", start, lo - 1) + 1)
-        hi = ce  # the continued line's start
-        for _ in range(_CONTEXT_LINES + 1):
-            nl = data.find(b"\n", hi, end)
-            hi = end if nl < 0 else nl + 1
-        if out and lo <= out[-1][1]:
-            out[-1][2].append((cs, ce))
-            out[-1] = (out[-1][0], max(out[-1][1], hi), out[-1][2])
-        else:
-            out.append((lo, hi, [(cs, ce)]))
+# A YAML key ending its line, bare or with a block scalar indicator (`password:`, `token: >-`,
+# `- api_key: |`), and the one line under it, more indented, holding one word: the key's value.
+_YAML_KEY = _compile(
+    rb"(?m)^([ \t]*)(?:-[ \t]+)?[\w\"'.-]+[ \t]*:[ \t]*(?:[|>][-+]?[1-9]?[ \t]*)?\r?\n"
+    rb"([ \t]+)[^\s#|>-](?:\S*[^\s:])?[ \t]*\r?$", fast=True)
+
+
+def _yaml_values(data: bytes, start: int, end: int) -> list[_Cut]:
+    """Where a value on the line under its key is joined to it (`password: >-` then `  s3cr3t`
+    reads as `password: s3cr3t`): the value is a whole scalar when the line after it is not
+    more indented than the key (so not a block of several lines, not a nested mapping)."""
+    out: list[_Cut] = []
+    for m in _YAML_KEY.finditer(data, start, end):
+        key_indent, value_indent = m.group(1), m.group(2)
+        value_start = m.start(2) + len(value_indent)
+        if len(value_indent) <= len(key_indent):
+            continue
+        next_line = m.end() + 1  # past the value line's `\n` (or the end)
+        after = data[next_line:next_line + len(key_indent) + 1]
+        if len(after) == len(key_indent) + 1 and after.strip(b" \t") == b"":
+            continue  # the next line is more indented than the key: a block of several lines
+        colon = data.rfind(b":", m.start(), m.start(2))
+        out.append((colon + 1, value_start, b" ", True))
     return out
 
 
-def _scan(data: bytes, lo: int, hi: int, cuts: list[tuple[int, int]],
-          detector: Detector) -> list[Match]:
-    """The secrets of `data[lo:hi]` with `cuts` removed that cross a cut, mapped back."""
+def _regions(data: bytes, cuts: list[_Cut], start: int,
+             end: int) -> list[tuple[int, int, list[_Cut]]]:
+    """The merged windows to join: each cut's line, its continued lines and `_CONTEXT_LINES`
+    lines either side, within `[start, end)`; with the cuts inside each. Cuts come sorted: a
+    cut inside the last window or on the last cut's line searches nothing, and no search
+    runs back past the last window, so each byte is read a bounded number of times."""
+    out: list[tuple[int, int, list[_Cut]]] = []
+    line_end = -1  # where the line after the last cut ends
+    for cut in cuts:
+        cs, ce = cut[0], cut[1]
+        if out and cs < out[-1][1]:
+            out[-1][2].append(cut)
+            if ce <= line_end:
+                continue  # the same lines as the last cut's
+        floor = max(start, out[-1][1]) if out else start
+        lo = max(floor, data.rfind(b"\n", floor, cs) + 1)  # the cut line's start
+        for _ in range(_CONTEXT_LINES):
+            if lo > floor:
+                lo = max(floor, data.rfind(b"\n", floor, lo - 1) + 1)
+        nl = data.find(b"\n", ce, end)
+        hi = line_end = end if nl < 0 else nl + 1  # the end of the line the cut continues to
+        for _ in range(_CONTEXT_LINES):
+            nl = data.find(b"\n", hi, end)
+            hi = end if nl < 0 else nl + 1
+        if out and lo <= out[-1][1]:
+            if out[-1][2][-1] is not cut:
+                out[-1][2].append(cut)
+            out[-1] = (out[-1][0], max(out[-1][1], hi), out[-1][2])
+        else:
+            out.append((lo, hi, [cut]))
+    return out
+
+
+def _scan(data: bytes, lo: int, hi: int, cuts: list[_Cut], detector: Detector) -> list[Match]:
+    """The secrets of `data[lo:hi]` with `cuts` applied that cross a cut (or stand in the value
+    a cut joined to its key), mapped back to `data`."""
     pieces: list[bytes] = []
-    at: list[int] = []  # where each cut falls in the joined text
-    removed: list[int] = []  # bytes removed up to and including each cut
-    pos, total = lo, 0
-    for cs, ce in cuts:
+    at: list[int] = []  # where each cut's replacement starts in the joined text
+    shift: list[int] = []  # original minus joined offset after each cut
+    pos = lo
+    for cs, ce, repl, _ in cuts:
         pieces.append(data[pos:cs])
-        at.append(cs - lo - total)
-        total += ce - cs
-        removed.append(total)
+        at.append(cs - lo - (shift[-1] if shift else 0))
+        shift.append((shift[-1] if shift else 0) + (ce - cs) - len(repl))
+        pieces.append(repl)
         pos = ce
     pieces.append(data[pos:hi])
     joined = b"".join(pieces)
+
+    def original(p: int, *, is_end: bool) -> int:
+        i = bisect.bisect_right(at, p - 1 if is_end else p) - 1  # the last cut at or before p
+        if i < 0:
+            return lo + p
+        cs, ce, repl, _ = cuts[i]
+        if p - at[i] < len(repl) + is_end:  # inside the replacement
+            return ce if is_end else cs
+        return lo + p + shift[i]
+
     out = []
     for m in detector.find(joined):
         first = bisect.bisect_right(at, m.start)  # the first cut after the secret's start
-        if first == len(at) or at[first] >= m.end:
-            continue  # crosses no cut: the ordinary scan's
-        last = bisect.bisect_left(at, m.end) - 1  # the last cut before its end
-        start = lo + m.start + (removed[first - 1] if first else 0)
-        end = lo + m.end + removed[last]
-        out.append(Match(m.rule, start, end, m.secret))
+        crosses = first < len(at) and at[first] < m.end and not cuts[first][3]
+        in_value = False
+        if first and cuts[first - 1][3]:
+            value = at[first - 1] + len(cuts[first - 1][2])
+            line_end = joined.find(b"\n", value)
+            in_value = value <= m.start < (len(joined) if line_end < 0 else line_end)
+        if crosses or in_value:
+            out.append(Match(m.rule, original(m.start, is_end=False),
+                             original(m.end, is_end=True), m.secret))
     return out

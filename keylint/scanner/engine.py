@@ -42,6 +42,9 @@ _CODE = (".py", ".pyi", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".java", "
          ".lua", ".pl", ".sql", ".html", ".css", ".scss", ".svg", ".ipynb")
 
 
+_YAML = (".yaml", ".yml")
+
+
 def may_wrap(path: str) -> bool:
     """Whether a file of this name is searched for base64 wrappers (not source code)."""
     return not path.lower().endswith(_CODE)
@@ -64,7 +67,7 @@ def scan_spans(data: bytes, path: str, detector: Detector | None = None, start: 
         matches = _with_wrapped(matches, [Match(w.rule, w.start - start, w.end - start, w.secret)
                                           for w in wrapped],
                                 [(s - start, e - start) for s, e in values])
-    continued = find_continued(data, det, start, end)
+    continued = find_continued(data, det, start, end, yaml=path.lower().endswith(_YAML))
     if continued:
         matches = _with_continued(matches, [Match(m.rule, m.start - start, m.end - start, m.secret)
                                             for m in continued])

@@ -1,4 +1,5 @@
-"""Keys cut by a backslash-newline line continuation (shell, Dockerfile, Python strings)."""
+"""Keys cut by a backslash-newline line continuation (shell, Dockerfile, Python strings), and
+YAML values written on the line under their key."""
 
 from __future__ import annotations
 
@@ -120,10 +121,54 @@ def test_history_scan_finds_a_cut_key(tmp_path: Path, monkeypatch: pytest.Monkey
     assert (f.path, f.line, f.rule_id, f.secret) == ("Dockerfile", 2, "openai-project-key", key)
 
 
+# ---- A YAML value written on the line under its key
+def password(seed: int) -> str:
+    rng = random.Random(seed)
+    letters = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+    return "".join(rng.choice(letters) for _ in range(9)) + "!" + str(rng.randrange(1000, 9999))
+
+
+@pytest.mark.parametrize(("template", "line", "column"), [
+    pytest.param("db:\n  password: >-\n    {v}\n  user: app\n", 3, 5, id="folded"),
+    pytest.param("env:\n  DB_PASSWORD: |-\n    {v}", 3, 5, id="literal, end of file"),
+    pytest.param("db:\n  password:\n    \"{v}\"\n  user: app\n", 3, 6, id="quoted, next line"),
+    pytest.param("db:\r\n  password:\r\n    {v}\r\n  user: app\r\n", 3, 5, id="plain, CRLF"),
+    pytest.param("- password: >\n    {v}\n- user: x\n", 2, 5, id="sequence item"),
+])
+def test_a_yaml_password_on_the_line_under_its_key_is_found(template: str, line: int,
+                                                            column: int) -> None:
+    value = password(80)
+    (f,) = scan_text(template.format(v=value), "values.yaml")
+    assert (f.rule_id, f.secret, f.line, f.column, f.end_line) == \
+        ("password-assignment", value, line, column, line)
+
+
+def test_a_bare_key_on_the_line_under_its_named_key_is_its_providers() -> None:
+    key = fake_key("aws-secret-access-key", 81)
+    (f,) = scan_text(f"aws:\n  secret_access_key: >-\n    {key}\n", "config.yml")
+    assert (f.rule_id, f.secret, f.line) == ("aws-secret-access-key", key, 3)
+
+
+@pytest.mark.parametrize("template", [
+    pytest.param("db:\n  password: |\n    {v}\n    second line\n", id="a block of lines"),
+    pytest.param("db:\n  password:\n    value: {v}\n", id="a nested mapping"),
+    pytest.param("db:\n  password: >-\n    changeme\n", id="a placeholder"),
+    pytest.param("db:\n  password: >-\n  {v}\n", id="not indented under its key"),
+])
+def test_yaml_lines_that_are_not_a_keys_value_add_nothing(template: str) -> None:
+    assert scan_text(template.format(v=password(82)), "values.yaml") == []
+
+
+def test_only_yaml_files_join_a_value_to_its_key() -> None:
+    text = f"password:\n  {password(83)}\n"
+    assert scan_text(text, "notes.txt") == []
+    assert len(scan_text(text, "values.yaml")) == 1
+
+
 def _work(monkeypatch: pytest.MonkeyPatch, data: bytes) -> int:
     det = Detector(detector_for().rules)
     meter = metered(monkeypatch, det, detector, checks, continued)
-    meter.run(continued.find_continued, meter.wrap(data), det)
+    meter.run(lambda d: continued.find_continued(d, det, yaml=True), meter.wrap(data))
     return meter.work
 
 
@@ -137,6 +182,9 @@ def _hostile(n: int) -> dict[str, bytes]:
         "one long continued line": (word * (n // 60) + "\\\n" + word * (n // 60)).encode(),
         "cuts every other short line": (f"a\\\nb\n{word}\n" * (n // 36)).encode(),
         "lone backslashes": (b"x\\" * (n // 2)),
+        "yaml values under their keys": (f"k{word}:\n  {word}\n" * (n // 64)).encode(),
+        "yaml keys without values": (f"k{word}: >-\n" * (n // 36)).encode(),
+        "nested yaml keys": "".join(f"{' ' * (i % 40)}k{i}:\n" for i in range(n // 30)).encode(),
     }
 
 
