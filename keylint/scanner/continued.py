@@ -12,6 +12,9 @@ merged, so no byte is scanned twice and the work stays linear. Only a secret tha
 removed continuation is reported (everything else is the ordinary scan's), at its span in the
 original bytes (first line to last), with the joined secret.
 
+JSON's escaped slash (`\\/`, as PHP's `json_encode` writes `/`) cuts an AWS secret or an Azure
+key at each `/` it holds: a `\\/` next to a token character is read as `/` the same way.
+
 In YAML files, a value written on the line under its key (`password: >-`, `password: |-` or a
 bare `password:`, then one more-indented line) is joined to its key the same way, so the rules
 that need a name beside the value see it; a block of several lines or a nested mapping is not.
@@ -23,9 +26,11 @@ import bisect
 
 from keylint.scanner.detector import Detector, Match, _compile
 
-# A backslash and a line break. One RE2 search finds the first in a file at memchr speed (a
-# `bytes.find` loop took 5x longer, a look-behind `re` pattern 35x: more than the scan itself).
-_CUT = _compile(rb"\\\r?\n", fast=True)
+# A backslash and a line break, or JSON's escaped slash (PHP's `json_encode` and others write
+# `/` as `\/`: an AWS or Azure key holding `/` is cut at each one). One RE2 search finds the
+# first in a file at memchr speed (a `bytes.find` loop took 5x longer, a look-behind `re`
+# pattern 35x: more than the scan itself).
+_CUT = _compile(rb"\\(?:\r?\n|/)", fast=True)
 # A token character on both sides of the backslash-newline (the next line not indented).
 _GLUE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=.~-")
 _CONTEXT_LINES = 3  # lines of context joined above and below a continued line (as the detector)
@@ -45,7 +50,10 @@ def find_continued(data: bytes, detector: Detector, start: int = 0,
         cs, ce = m.span()
         before = cs > start and data[cs - 1] in _GLUE
         after = ce < end and data[ce] in _GLUE
-        if before and after:  # a backslash-newline inside a token
+        if data[ce - 1] == 0x2F:  # `\/`: the backslash goes
+            if before or after:
+                cuts.append((cs, cs + 1, b"", False))
+        elif before and after:  # a backslash-newline inside a token
             cuts.append((cs, ce, b"", False))
     if yaml:
         cuts += _yaml_values(data, start, end)

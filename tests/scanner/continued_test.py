@@ -1,5 +1,5 @@
-"""Keys cut by a backslash-newline line continuation (shell, Dockerfile, Python strings), and
-YAML values written on the line under their key."""
+"""Keys cut by a backslash-newline line continuation (shell, Dockerfile, Python strings) or by
+JSON's escaped slashes, and YAML values written on the line under their key."""
 
 from __future__ import annotations
 
@@ -165,6 +165,25 @@ def test_only_yaml_files_join_a_value_to_its_key() -> None:
     assert len(scan_text(text, "values.yaml")) == 1
 
 
+# ---- JSON's escaped slash
+def _slashed(rule_id: str) -> str:
+    """A key of the rule holding `/` (most AWS secrets and Azure keys do)."""
+    return next(k for k in (fake_key(rule_id, seed) for seed in range(84, 200))
+                if "/" in k[1:-1])
+
+
+@pytest.mark.parametrize("rule_id", ["aws-secret-access-key", "azure-storage-account-key"])
+def test_a_key_in_json_with_escaped_slashes_is_found(rule_id: str) -> None:
+    key = _slashed(rule_id)
+    value = key.split("=", 1)[1] if rule_id.startswith("azure") else key  # AccountKey=...
+    name = "aws_secret_access_key" if rule_id.startswith("aws") else "connection_string"
+    text = json.dumps({name: "x;" + key if rule_id.startswith("azure") else key})
+    text = text.replace("/", "\\/")  # as PHP's json_encode writes it
+    (f,) = scan_text(text + "\n", "config.json")
+    assert (f.rule_id, f.secret) == (rule_id, value)
+    assert text[f.column - 1:f.end_column - 1].replace("\\/", "/") == value
+
+
 def _work(monkeypatch: pytest.MonkeyPatch, data: bytes) -> int:
     det = Detector(detector_for().rules)
     meter = metered(monkeypatch, det, detector, checks, continued)
@@ -182,6 +201,9 @@ def _hostile(n: int) -> dict[str, bytes]:
         "one long continued line": (word * (n // 60) + "\\\n" + word * (n // 60)).encode(),
         "cuts every other short line": (f"a\\\nb\n{word}\n" * (n // 36)).encode(),
         "lone backslashes": (b"x\\" * (n // 2)),
+        "escaped slashes": (f"{word}\\/" * (n // 32)).encode(),
+        "a slashed key on every line": (f'{{"k": "{_slashed("aws-secret-access-key")}"}}\n'
+                                        .replace("/", "\\/") * (n // 60)).encode(),
         "yaml values under their keys": (f"k{word}:\n  {word}\n" * (n // 64)).encode(),
         "yaml keys without values": (f"k{word}: >-\n" * (n // 36)).encode(),
         "nested yaml keys": "".join(f"{' ' * (i % 40)}k{i}:\n" for i in range(n // 30)).encode(),
