@@ -74,8 +74,10 @@ def scan_push(specs: Sequence[Sequence[str]], cfg: config_mod.Config,
 
 def explain_push(findings: Sequence[Finding], baseline: Path, stream: TextIO) -> None:
     """Each secret in the pushed commits, then why deleting it now is not enough."""
+    from keylint.masking import shown_path
     from keylint.report.text import format_finding
 
+    name = shown_path(str(baseline))  # a config's to choose: escaped like a file name
     for f in findings:
         stream.write(f"{format_finding(f)}\n")
     stream.write(
@@ -85,8 +87,8 @@ def explain_push(findings: Sequence[Finding], baseline: Path, stream: TextIO) ->
         "  Remove: rewrite the unpushed commits so none holds it (`git rebase -i`, or\n"
         "          `git commit --amend` for the last one), then push again.\n"
         "  Allow:  a test value or a revoked key: `keylint baseline update --history "
-        f"--baseline {baseline}`,\n"
-        f"          label it with `keylint audit {baseline}`, and commit {baseline}.\n"
+        f"--baseline {name}`,\n"
+        f"          label it with `keylint audit {name}`, and commit {name}.\n"
     )
 
 
@@ -114,8 +116,10 @@ def remedy(f: Finding) -> str:
 
 def explain(findings: Sequence[Finding], baseline: Path, exists: bool, stream: TextIO) -> None:
     """Each finding (file, line, masked key) with what to do about it, then the ways out."""
+    from keylint.masking import shown_path
     from keylint.report.text import format_finding
 
+    name = shown_path(str(baseline))  # a config's to choose: escaped like a file name
     for f in findings:
         stream.write(f"{format_finding(f)}\n    -> {remedy(f)}\n")
     files = len({f.path for f in findings})
@@ -126,8 +130,8 @@ def explain(findings: Sequence[Finding], baseline: Path, exists: bool, stream: T
         "  Fix:   in Python, `keylint fix FILE` moves each key into the gitignored .env and makes\n"
         "         the code read it from the environment. Revoke a key that was ever pushed.\n"
         "  Allow: if it is not a live secret (a test value, a revoked key), record it with\n"
-        f"         `keylint baseline {record} --baseline {baseline}`, label it with\n"
-        f"         `keylint audit {baseline}`, and stage {baseline}.\n"
+        f"         `keylint baseline {record} --baseline {name}`, label it with\n"
+        f"         `keylint audit {name}`, and stage {name}.\n"
         "         For one line only: add the comment `pragma: allowlist secret` to it.\n"
     )
 

@@ -48,7 +48,7 @@ def history_note(f: Finding) -> str:
 def _baselined(stats: dict[str, object]) -> str:
     """`, 7 accepted by the baseline .secrets.baseline` when a baseline accepted findings."""
     n = stats.get("baseline_accepted")
-    return f", {n} accepted by the baseline {stats['baseline']}" if n else ""
+    return f", {n} accepted by the baseline {shown_path(str(stats['baseline']))}" if n else ""
 
 
 def summary(stats: dict[str, object]) -> str:

@@ -241,3 +241,15 @@ def test_a_staged_file_named_like_an_option_is_scanned_not_obeyed(work: Path, na
                           cwd=work, input="", capture_output=True, text=True, check=False)
     assert done.returncode == 1, done.stderr
     assert "app.py:1:" in done.stdout
+
+
+def test_a_configured_baseline_name_cannot_rewrite_the_advice_on_a_terminal(
+        work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """pyproject.toml is the repository's to change: a `\\r` or an escape sequence in the
+    baseline's name would overwrite the hook's lines on the terminal that shows them."""
+    write(work, "pyproject.toml", '[tool.keylint]\nbaseline = "b\\r\\u001b[2K.json"\n')
+    write(work, "app.py", openai_line(41))
+    assert main(["app.py"]) == 1
+    out = capsys.readouterr().out
+    assert "\r" not in out and "\x1b" not in out
+    assert "`keylint baseline create --baseline b\\r\\x1b[2K.json`" in out
