@@ -1,5 +1,6 @@
 """Keys cut by a backslash-newline line continuation (shell, Dockerfile, Python strings) or by
-JSON's escaped slashes, and YAML values written on the line under their key."""
+JSON's escaped slashes, YAML values written on the line under their key, and credentials with
+a type annotation between name and value."""
 
 from __future__ import annotations
 
@@ -165,6 +166,41 @@ def test_only_yaml_files_join_a_value_to_its_key() -> None:
     assert len(scan_text(text, "values.yaml")) == 1
 
 
+# ---- A string type annotation between a credential name and its value
+@pytest.mark.parametrize(("path", "template"), [
+    pytest.param("settings.py", "class Settings(BaseSettings):\n    db_password: str = '{v}'\n",
+                 id="pydantic settings"),
+    pytest.param("settings.py", "    db_password: Optional[str] = \"{v}\"\n", id="Optional[str]"),
+    pytest.param("settings.py", "    db_password: str | None = '{v}'\n", id="str | None"),
+    pytest.param("db.ts", "export const POSTGRES_PASSWORD: string = '{v}';\n", id="TypeScript"),
+    pytest.param("Db.kt", "    val password: String = \"{v}\"\n", id="Kotlin"),
+    pytest.param("db.rs", "const DB_PASSWORD: &str = \"{v}\";\n", id="Rust"),
+])
+def test_an_annotated_password_assignment_is_found(path: str, template: str) -> None:
+    value = password(85)
+    text = template.format(v=value)
+    (f,) = scan_text(text, path)
+    assert (f.rule_id, f.secret) == ("password-assignment", value)
+    line = text.splitlines()[f.line - 1]
+    assert line[f.column - 1:f.end_column - 1] == value
+
+
+def test_an_annotated_credential_assignment_is_found() -> None:
+    key = fake_key("generic-credential", 86)
+    (f,) = scan_text(f"    api_token: str = '{key}'\n", "settings.py")
+    assert (f.rule_id, f.secret) == ("generic-credential", key)
+
+
+@pytest.mark.parametrize("template", [
+    pytest.param("    username: str = '{v}'\n", id="not a credential name"),
+    pytest.param("    password: str = 'changeme'\n", id="a placeholder"),
+    pytest.param("    password: str = os.environ['DB_PASSWORD']\n", id="a lookup"),
+    pytest.param("    password: int = 12345678\n", id="not a string"),
+])
+def test_annotated_assignments_that_hold_no_secret_add_nothing(template: str) -> None:
+    assert scan_text(template.format(v=password(87)), "settings.py") == []
+
+
 # ---- JSON's escaped slash
 def _slashed(rule_id: str) -> str:
     """A key of the rule holding `/` (most AWS secrets and Azure keys do)."""
@@ -204,6 +240,8 @@ def _hostile(n: int) -> dict[str, bytes]:
         "escaped slashes": (f"{word}\\/" * (n // 32)).encode(),
         "a slashed key on every line": (f'{{"k": "{_slashed("aws-secret-access-key")}"}}\n'
                                         .replace("/", "\\/") * (n // 60)).encode(),
+        "annotated credentials": (f"    {word}_password: str = '{word}'\n" * (n // 60)).encode(),
+        "annotations without values": ("password: str = '\n" * (n // 18)).encode(),
         "yaml values under their keys": (f"k{word}:\n  {word}\n" * (n // 64)).encode(),
         "yaml keys without values": (f"k{word}: >-\n" * (n // 36)).encode(),
         "nested yaml keys": "".join(f"{' ' * (i % 40)}k{i}:\n" for i in range(n // 30)).encode(),
