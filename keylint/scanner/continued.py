@@ -13,7 +13,8 @@ removed continuation is reported (everything else is the ordinary scan's), at it
 original bytes (first line to last), with the joined secret.
 
 JSON's escaped slash (`\\/`, as PHP's `json_encode` writes `/`) cuts an AWS secret or an Azure
-key at each `/` it holds: a `\\/` next to a token character is read as `/` the same way.
+key at each `/` it holds: a `\\/` next to a token character is read as `/` the same way, and a
+percent-encoded `+`, `/` or `=` (`%2B`, `%2F`, `%3D`, in a URL's query) as that character.
 
 In YAML files, a value written on the line under its key (`password: >-`, `password: |-` or a
 bare `password:`, then one more-indented line) is joined to its key the same way, so the rules
@@ -55,6 +56,10 @@ def find_continued(data: bytes, detector: Detector, start: int = 0,
                 cuts.append((cs, cs + 1, b"", False))
         elif before and after:  # a backslash-newline inside a token
             cuts.append((cs, ce, b"", False))
+    for m in _PERCENT.finditer(data, start, end):
+        cs, ce = m.span()
+        if (cs > start and data[cs - 1] in _GLUE) or (ce < end and data[ce] in _GLUE):
+            cuts.append((cs, ce, _DECODED[data[cs + 1:ce].upper()], False))
     cuts += _annotations(data, start, end)
     if yaml:
         cuts += _yaml_values(data, start, end)
@@ -67,6 +72,11 @@ def find_continued(data: bytes, detector: Detector, start: int = 0,
     return found
 
 
+# A percent-encoded base64 character inside a value (`?aws_secret_access_key=ab%2Fcd`, a
+# connection string): decoded to the character. Its own RE2 search (with the backslash one,
+# no first byte to skip to).
+_PERCENT = _compile(rb"%(?:2[BbFf]|3[Dd])", fast=True)
+_DECODED = {b"2B": b"+", b"2F": b"/", b"3D": b"="}
 # A string type annotation between a name and its quoted value: `db_password: str = "..."`
 # (Python, pydantic settings), `password: string = '...'` (TypeScript), `val password: String`
 # (Kotlin, Scala, Swift), `const PASSWORD: &str` (Rust). Its own RE2 search: folded into the
@@ -185,6 +195,8 @@ def _scan(data: bytes, lo: int, hi: int, cuts: list[_Cut], detector: Detector) -
     for m in detector.find(joined):
         first = bisect.bisect_right(at, m.start)  # the first cut after the secret's start
         crosses = first < len(at) and at[first] < m.end and not cuts[first][3]
+        if first and at[first - 1] == m.start and cuts[first - 1][2] and not cuts[first - 1][3]:
+            crosses = True  # it starts with a decoded character (`%2B...`)
         in_value = False
         if first and cuts[first - 1][3]:
             value = at[first - 1] + len(cuts[first - 1][2])

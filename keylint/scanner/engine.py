@@ -118,7 +118,11 @@ def _with_continued(matches: list[Match], continued: list[Match]) -> list[Match]
     ordinary scan saw of it (a half taken for a password), but not a provider's token: a
     generic shape found across a continuation gives way to one."""
     spans = Spans((m.start, m.end) for m in matches if not m.rule.generic)
-    extra = [m for m in continued if not (m.rule.generic and spans.overlaps(m.start, m.end))]
+    # A provider token the raw bytes already hold whole, same span (an X bearer token's own
+    # `%2F`), stays as written.
+    whole = {(m.start, m.end) for m in matches if not m.rule.generic}
+    extra = [m for m in continued if (m.start, m.end) not in whole
+             and not (m.rule.generic and spans.overlaps(m.start, m.end))]
     if not extra:
         return matches
     taken = Spans((m.start, m.end) for m in extra)

@@ -1,11 +1,12 @@
-"""Keys cut by a backslash-newline line continuation (shell, Dockerfile, Python strings) or by
-JSON's escaped slashes, YAML values written on the line under their key, and credentials with
-a type annotation between name and value."""
+"""Keys cut by a backslash-newline line continuation (shell, Dockerfile, Python strings), by
+JSON's escaped slashes or by percent-encoding; YAML values written on the line under their key;
+credentials with a type annotation between name and value."""
 
 from __future__ import annotations
 
 import json
 import random
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -220,6 +221,28 @@ def test_a_key_in_json_with_escaped_slashes_is_found(rule_id: str) -> None:
     assert text[f.column - 1:f.end_column - 1].replace("\\/", "/") == value
 
 
+@pytest.mark.parametrize("template", [
+    pytest.param("https://s3.acme.io/upload?aws_secret_access_key={v}&expires=300\n",
+                 id="URL query"),
+    pytest.param("AWS_SECRET_ACCESS_KEY={v}\n", id="percent-encoded in an env file"),
+])
+def test_a_percent_encoded_key_is_found_whole(template: str) -> None:
+    key = _slashed("aws-secret-access-key")
+    key = "/" + key[1:]  # its first character encoded too
+    encoded = urllib.parse.quote(key, safe="")
+    text = template.format(v=encoded)
+    (f,) = scan_text(text, "notes.txt")
+    assert (f.rule_id, f.secret) == ("aws-secret-access-key", key)
+    assert text[f.column - 1:f.end_column - 1] == encoded
+
+
+def test_a_token_that_is_itself_percent_encoded_stays_as_written() -> None:
+    token = fake_key("twitter-bearer-token", 88)
+    assert "%" in token
+    (f,) = scan_text(f"TWITTER_BEARER_TOKEN={token}\n", "notes.txt")
+    assert (f.rule_id, f.secret) == ("twitter-bearer-token", token)
+
+
 def _work(monkeypatch: pytest.MonkeyPatch, data: bytes) -> int:
     det = Detector(detector_for().rules)
     meter = metered(monkeypatch, det, detector, checks, continued)
@@ -240,6 +263,7 @@ def _hostile(n: int) -> dict[str, bytes]:
         "escaped slashes": (f"{word}\\/" * (n // 32)).encode(),
         "a slashed key on every line": (f'{{"k": "{_slashed("aws-secret-access-key")}"}}\n'
                                         .replace("/", "\\/") * (n // 60)).encode(),
+        "percent-encoded slashes": (f"{word}%2F" * (n // 33)).encode(),
         "annotated credentials": (f"    {word}_password: str = '{word}'\n" * (n // 60)).encode(),
         "annotations without values": ("password: str = '\n" * (n // 18)).encode(),
         "yaml values under their keys": (f"k{word}:\n  {word}\n" * (n // 64)).encode(),
