@@ -17,7 +17,7 @@ from keylint.rules import RULES, RULES_BY_ID
 from keylint.scanner.engine import scan_text
 from tests.fakes import fake_key
 from tests.fakes_infra import BUILDERS, CONTEXT_VARS
-from tests.scanner.meter import find_work
+from tests.scanner.meter import find_work, run_of
 
 NEW = sorted(BUILDERS)
 
@@ -261,13 +261,6 @@ def test_a_run_of_its_own_alphabet_costs_linear_work(
     key = fake_key(rule_id, 6)
     rng = random.Random(rule_id)
     pieces = [key, key[: len(key) // 2], key[len(key) // 3:]]
-
-    def run(n: int) -> bytes:
-        out: list[str] = []
-        while sum(map(len, out)) < n:
-            out.append(rng.choice(pieces))
-        return ("".join(out))[:n].encode()
-
-    small = run(20_000)
+    small = run_of(pieces, rng, 20_000)
     few, many = _work(monkeypatch, [small, small * 2])
     assert many <= 2.3 * few

@@ -16,7 +16,7 @@ import pytest
 from keylint.rules import RULES, checks
 from keylint.scanner.engine import scan_text
 from tests.fakes import fake_key
-from tests.scanner.meter import find_work
+from tests.scanner.meter import find_work, run_of
 
 
 def found(text: str, path: str = "a.py") -> list[tuple[str, str]]:
@@ -234,13 +234,6 @@ def test_a_run_of_its_own_alphabet_costs_linear_work(
     key = fake_key(rule_id, 55)
     rng = random.Random(rule_id)
     pieces = [key, key[: len(key) // 2], key[len(key) // 3:], "A" * 30]
-
-    def run(n: int) -> bytes:
-        out: list[str] = []
-        while sum(map(len, out)) < n:
-            out.append(rng.choice(pieces))
-        return ("".join(out))[:n].encode()
-
-    small = run(20_000)
+    small = run_of(pieces, rng, 20_000)
     few, many = _work(monkeypatch, [small, small * 2])
     assert many <= 2.3 * few

@@ -11,19 +11,12 @@ import pytest
 from tests.fakes import assignment, fake_key
 from tests.gitenv import isolated_git  # noqa: F401 (autouse: git isolated in every test)
 from tests.hooks.helpers import KEY_RULE, git, keylint, write
-
-
-def commit(repo: Path, message: str) -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--no-verify", "-m", message)
+from tests.scanner.gitrepo import commit, new_repo
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    path = tmp_path / "repo"
-    path.mkdir()
-    git(path, "init", "-q", "-b", "main")
-    return path
+    return new_repo(tmp_path)
 
 
 @pytest.mark.parametrize("args", [["--history"], ["--commits", "HEAD"]])

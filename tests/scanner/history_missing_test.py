@@ -17,12 +17,7 @@ from keylint.scanner.history import scan_history
 from tests.fakes import assignment, fake_key
 from tests.gitenv import isolated_git  # noqa: F401 (autouse: git isolated in every test)
 from tests.hooks.helpers import KEY_RULE, git, keylint, write
-
-
-def commit(repo: Path, message: str) -> str:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--no-verify", "-m", message)
-    return git(repo, "rev-parse", "HEAD").stdout.strip()
+from tests.scanner.gitrepo import commit
 
 
 def big(seed: int) -> str:

@@ -19,24 +19,18 @@ from keylint.scanner.ranges import range_spec
 from tests.fakes import assignment, fake_key
 from tests.gitenv import isolated_git  # noqa: F401 (autouse: git isolated in every test)
 from tests.hooks.helpers import KEY_RULE, git, keylint, write
+from tests.scanner.gitrepo import commit, new_repo
 
 ANTHROPIC = "anthropic-api-key"
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    path = tmp_path / "repo"
-    path.mkdir()
-    git(path, "init", "-q", "-b", "main")
+    path = new_repo(tmp_path)
     write(path, "README.md", "a project\n")
     commit(path, "init")
     return path
 
-
-def commit(repo: Path, message: str) -> str:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--no-verify", "--allow-empty", "-m", message)
-    return git(repo, "rev-parse", "HEAD").stdout.strip()
 
 
 def line(rule: str, seed: int) -> tuple[str, str]:

@@ -14,6 +14,7 @@ Doubling an input should at most about double the total; a quadratic path quadru
 from __future__ import annotations
 
 import os
+import random
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -187,6 +188,15 @@ def metered(monkeypatch: pytest.MonkeyPatch, detector: Detector,
             if isinstance(value, re.Pattern):
                 monkeypatch.setattr(module, name, CountingPattern(value, meter))
     return meter
+
+
+def run_of(pieces: Sequence[str], rng: random.Random, n: int) -> bytes:
+    """`n` bytes of `pieces` drawn at random and glued together: a run of a rule's own
+    alphabet (its key, parts of it), where each trigger could start a long match."""
+    out: list[str] = []
+    while sum(map(len, out)) < n:
+        out.append(rng.choice(pieces))
+    return "".join(out)[:n].encode()
 
 
 def find_work(monkeypatch: pytest.MonkeyPatch, inputs: Sequence[bytes],
