@@ -291,13 +291,14 @@ def test_a_large_tree_scan_reports_the_same_with_and_without_it(
 
 def test_keylint_redact_masks_the_same_with_and_without_it(tmp_path: Path,
                                                           _own_cache: Path) -> None:
-    # `keylint redact` streams logs that are often large: it loads the prefilter too.
+    # `keylint redact` of a large log (1 MiB or more) loads the prefilter too.
     keys = [fake_key(r, 13) for r in ("anthropic-api-key", "github-token", "aws-access-key-id")]
     log = tmp_path / "build.log"
-    lines = [f"2025-03-01T00:00:{i % 60:02d}Z step {i} sha256:{i:064x} ok" for i in range(3000)]
+    lines = [f"2025-03-01T00:00:{i % 60:02d}Z step {i} sha256:{i:064x} ok" for i in range(14000)]
     for i, key in enumerate(keys):
-        lines.insert(700 * (i + 1), f"ERROR auth failed with key {key}")
+        lines.insert(4000 * (i + 1), f"ERROR auth failed with key {key}")
     log.write_text("\n".join(lines) + "\n")
+    assert log.stat().st_size >= 1 << 20
     out = {}
     for mode in ("off", "on"):
         env = {**os.environ, "KEYLINT_PREFILTER": mode}
@@ -307,7 +308,20 @@ def test_keylint_redact_masks_the_same_with_and_without_it(tmp_path: Path,
         assert _own_cache.exists() == (mode == "on")
     assert out["on"] == out["off"]
     assert not any(key.encode() in out["on"] for key in keys)
-    assert out["on"].count(b"\n") == 3003
+    assert out["on"].count(b"\n") == 14003
+
+
+def test_keylint_redact_of_a_short_input_does_not_load_it(tmp_path: Path,
+                                                           _own_cache: Path) -> None:
+    # A line piped through, or a small file: no start-up cost for the prefilter.
+    key = fake_key("github-token", 14)
+    small = tmp_path / "small.log"
+    small.write_text(f"token {key}\n")
+    for args, stdin in (([str(small)], None), ([], f"token {key}\n".encode())):
+        run = subprocess.run([sys.executable, "-m", "keylint", "redact", *args], input=stdin,
+                             capture_output=True, check=True)
+        assert key.encode() not in run.stdout
+    assert not _own_cache.exists()
 
 
 _ACCELERATED = _accelerated()
