@@ -32,7 +32,7 @@ from keylint.scanner.engine import detector_for, scan_bytes
 from keylint.scanner.files import Problem, Target
 from keylint.scanner.finding import Finding
 from keylint.scanner.run import read_target, to_scan
-from keylint.scanner.thorough import binary_text, passed_over, scan_file
+from keylint.scanner.thorough import binary_text, gate_reads, scan_file
 
 PYTHON_SUFFIXES = (".py", ".pyw", ".pyi")
 
@@ -62,7 +62,7 @@ class FileResult:
     fix: SourceFix
     findings: list[Finding]
     project: Project | None = None
-    left: int | None = None  # keys known to stay, for a file too large to scan again
+    left: int | None = None  # keys known to stay: a file left as it is (binary, too large)
 
     @property
     def changed(self) -> bool:
@@ -102,8 +102,10 @@ def _fix_file(target: Target, data: bytes, view: bytes | None, opts: FixOptions,
                 if only is None or f.hashed_secret in only]
     if view is None or (not is_notebook and view != data):  # NULs, or a UTF-16/32 mark
         reason = _BINARY if view is None else _ENCODED
+        # Left as it is: every key it holds stays (counted here, not scanned again).
         return FileResult(target, data, SourceFix(data, skips=[
-            Skip(f, default_where(f), reason) for f in findings]), findings) if findings else None
+            Skip(f, default_where(f), reason) for f in findings]), findings,
+            left=len(findings)) if findings else None
     is_python = display.endswith(PYTHON_SUFFIXES)
     split = [f for f in split_keys(data, display, detector) if only is None
              or f.hashed_secret in only] if is_python else []
@@ -208,8 +210,7 @@ def _fix_targets(targets: Sequence[Target], opts: FixOptions,
         # `keylint scan` skips.
         named = t.display in opts.named
         data, problem = read_target(t, opts.max_file_size)
-        if (named and problem is not None and not problem.error and passed_over(problem.reason)
-                and opts.max_file_size == DEFAULT_MAX_FILE_SIZE):
+        if named and problem is not None and gate_reads(problem, opts.max_file_size):
             large, problem = _too_large(t, opts, wanted)
             results.extend([large] if large is not None else [])
         if problem is not None:

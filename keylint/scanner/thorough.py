@@ -170,6 +170,15 @@ def passed_over(reason: str) -> bool:
     return reason == "binary" or "(max_file_size)" in reason
 
 
+def gate_reads(problem: Problem, max_size: int) -> bool:
+    """Whether a gate reads a file the tree scan passed over: a binary one always, one over the
+    size limit unless the user chose the limit (then it stays skipped, and named)."""
+    from keylint.config import DEFAULT_MAX_FILE_SIZE
+
+    return not problem.error and passed_over(problem.reason) and (
+        problem.reason == "binary" or max_size == DEFAULT_MAX_FILE_SIZE)
+
+
 def scan_file(open_path: str, display: str, detector: Detector, max_size: int) -> list[Finding]:
     """A file the tree scan passed over, read as a gate must: streamed when over `max_size`."""
     with open(open_path, "rb") as f:
@@ -206,16 +215,13 @@ def read_passed_over(targets: Sequence[Target], problems: list[Problem],
     """Findings in the files the scan passed over (binary, over the default size limit), read as
     text or streamed: a commit must not carry a key because its file is large or has a NUL.
     A `max_file_size` the user configured is their choice: those files stay skipped, named."""
-    from keylint import config as config_mod
     from keylint.scanner.engine import detector_for
 
     by_name = {t.display: t for t in targets}
-    chosen = cfg.max_file_size != config_mod.DEFAULT_MAX_FILE_SIZE
     found: list[Finding] = []
     for p in list(problems):
         target = by_name.get(p.display)
-        if target is None or p.error or not passed_over(p.reason) or (
-                chosen and p.reason != "binary"):
+        if target is None or not gate_reads(p, cfg.max_file_size):
             continue
         try:
             found += scan_file(target.open_path, target.display, detector_for(cfg.rule_ids()),
