@@ -352,6 +352,11 @@ _HEX = re.compile(r"[0-9a-f]+|[0-9A-F]+")
 _QUALIFIED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 _NOT_TOKEN_START = re.compile(r"(?i)(?:eyJ|sha\d+-|md5-|[a-z][a-z0-9+.-]*://|/|\.|\$|%|\{|<)")
 _FILE_NAME = re.compile(r"(?i)\.(?:json|ya?ml|pem|key|crt|txt|cfg|conf|ini|env|py|js|sh|p12|pfx)$")
+# A Twilio API key SID's shape (`SK` and lower-case hex) at a length a SID never has: a SID cut
+# short in docs or a paste (`TWILIO_API_KEY: "SK125e...f5fa"`, 21 hex), not a random token. A
+# whole one (32 hex) is judged as before (`twilio-api-key-sid` where Twilio is named).
+_TWILIO_SID_LIKE = re.compile(r"SK[0-9a-f]+")
+_TWILIO_SID_LENGTH = 34
 
 
 def credential_value(secret: str) -> bool:
@@ -362,6 +367,8 @@ def credential_value(secret: str) -> bool:
     if not 20 <= len(value) <= 200 or value.startswith(PUBLIC_PREFIXES):
         return False
     if _NOT_TOKEN_START.match(value) or _FILE_NAME.search(value) or _UUID.fullmatch(value):
+        return False
+    if _TWILIO_SID_LIKE.fullmatch(value) and len(value) != _TWILIO_SID_LENGTH:
         return False
     if is_placeholder(value) or _PLACEHOLDER_WORDS.search(value) or _CODE_VALUE.match(value):
         return False

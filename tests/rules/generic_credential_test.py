@@ -135,3 +135,29 @@ def test_an_algolia_admin_key_beside_a_search_config_is_still_reported() -> None
     value = token(22, 32, _HEX)
     text = f"algolia:\n  appId: X1Y2Z3\n  indexName: site\n  ALGOLIA_ADMIN_KEY: {value}\n"
     assert [rule for rule, _ in found(text, "config.yml")] == ["algolia-admin-api-key"]
+
+
+def _sid_like(seed: int, n: int) -> str:
+    """`SK` and `n` lower-case hex digits, as varied as hex gets (a truncated Twilio API key SID
+    with the entropy of a random token)."""
+    rng = random.Random(seed)
+    body = "".join("".join(rng.sample(_HEX, 16)) for _ in range(n // 16 + 1))[:n]
+    return "SK" + body
+
+
+@pytest.mark.parametrize("n", [18, 21, 24, 27, 31, 33, 40])
+@pytest.mark.parametrize(("path", "template"), [
+    pytest.param(".github/workflows/ci.yml", '    env:\n      TWILIO_API_KEY: "{v}"\n',
+                 id="workflow env"),
+    pytest.param("notify.py", "api_key = '{v}'\n", id="python"),
+    pytest.param("notify.js", 'const client = twilio({{ apiKey: "{v}" }});\n', id="js"),
+])
+def test_a_twilio_sid_of_the_wrong_length_is_not_a_credential(path: str, template: str,
+                                                             n: int) -> None:
+    assert found(template.format(v=_sid_like(100 + n, n)), path) == []
+
+
+def test_a_whole_twilio_api_key_sid_is_still_found() -> None:
+    sid = _sid_like(3, 32)
+    text = f'    env:\n      TWILIO_API_KEY: "{sid}"\n'
+    assert found(text, ".github/workflows/ci.yml") == [("twilio-api-key-sid", sid)]
