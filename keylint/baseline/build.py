@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from keylint.baseline import plugins
 from keylint.baseline.compare import compare, is_stale
@@ -32,31 +31,28 @@ def rule_ids_for(cfg: Config) -> tuple[str, ...]:
     return cfg.rule_ids() or tuple(r.id for r in RULES)
 
 
-def scan_tree(paths: Sequence[str], cfg: Config, jobs: int, baseline_path: Path) -> TreeScan:
-    """Scan `paths` as `keylint scan --thorough` does, skipping the baseline and its shim.
-    Thorough: `audit --ci` is a gate, so a key in a file with a NUL byte or over the default
-    size limit fails it as it fails the hook; and a baseline records such keys, so they can
-    be audited."""
+def scan_tree(paths: Sequence[str], cfg: Config, jobs: int) -> TreeScan:
+    """Scan `paths` as `keylint scan --thorough` does, the baseline included (a key in it fails
+    the gate as a key anywhere else does, so it must be recordable). Thorough: `audit --ci` is
+    a gate, so a key in a file with a NUL byte or over the default size limit fails it as it
+    fails the hook; and a baseline records such keys, so they can be audited."""
     from keylint.scanner.run import scan_paths
 
-    skip = (str(baseline_path), str(plugins.shim_path(baseline_path)))
-    result = scan_paths(paths, cfg, jobs, skip=skip, thorough=True)
+    result = scan_paths(paths, cfg, jobs, thorough=True)
     unread = {p.display for p in result.problems}
     return TreeScan(result.findings, set(result.listed) - unread, result.problems,
                     rule_ids_for(cfg))
 
 
-def scan_with_history(paths: Sequence[str], cfg: Config, jobs: int,
-                      baseline_path: Path) -> TreeScan:
+def scan_with_history(paths: Sequence[str], cfg: Config, jobs: int) -> TreeScan:
     """The tree scan plus every secret in the repository's history (all refs): a team adopting
     keylint on a repository with an old, rotated key records it once and audits it."""
     from keylint.scanner.history import ALL_REFS, scan_history
 
     if len(paths) > 1:
         raise KeylintError("--history takes one PATH (the repository)")
-    tree = scan_tree(paths, cfg, jobs, baseline_path)
-    skip = (str(baseline_path), str(plugins.shim_path(baseline_path)))
-    past = scan_history(paths[0] if paths else ".", [list(ALL_REFS)], cfg, jobs=jobs, skip=skip)
+    tree = scan_tree(paths, cfg, jobs)
+    past = scan_history(paths[0] if paths else ".", [list(ALL_REFS)], cfg, jobs=jobs)
     here = {(f.path, f.hashed_secret) for f in tree.findings}
     extra = [f for f in past.findings if (f.path, f.hashed_secret) not in here]
     return replace(tree, findings=tree.findings + extra, problems=tree.problems + past.problems)

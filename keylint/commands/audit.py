@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from keylint.baseline import ci, ci_report
 
     baseline = store.load(path)
-    scan = build.scan_tree(["."], cfg, args.jobs, path)
+    scan = build.scan_tree(["."], cfg, args.jobs)
     verdict = ci.evaluate(scan, baseline, path, allow_unaudited=args.allow_unaudited)
     from keylint.masking import shown_path
 

@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "update" and not plugins.written_by_keylint(store.load(path).plugins_used):
         url = None  # the team's detect-secrets hook reads it: no plugin it cannot load
     scanner = build.scan_with_history if args.history else build.scan_tree
-    scan = scanner(args.paths or ["."], cfg, args.jobs, path)
+    scan = scanner(args.paths or ["."], cfg, args.jobs)
     if _unreadable(scan, path):
         return 2
     fresh = args.action == "create"
@@ -192,7 +192,7 @@ def _migrate(args: argparse.Namespace, cfg: config_mod.Config, source_arg: str |
         raise KeylintError(f"{target}: a baseline exists; `keylint baseline update` keeps its "
                            "labels (or --force to migrate again)")
     url = plugins.shim_url(target)
-    scan = build.scan_tree(args.paths or ["."], cfg, args.jobs, target)
+    scan = build.scan_tree(args.paths or ["."], cfg, args.jobs)
     scan.findings = [f for f in scan.findings if f.path != str(source)]
     if _unreadable(scan, target):
         return 2

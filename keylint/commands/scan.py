@@ -151,20 +151,18 @@ def _run(args: argparse.Namespace) -> int:
     excludes = config_mod.check_excludes(args.exclude, "--exclude")
     cfg = cfg.with_cli(exclude=cfg.exclude_here() + excludes or None)
     baseline = cfg.baseline_path(explicit)
-    # A baseline is full of hashes: never scan it, nor detect-secrets' one beside keylint's.
-    skip = (str(baseline), str(Path(cfg.root, config_mod.DEFAULT_BASELINE)))
     history = history_specs(args)
     if history is not None:
         from keylint.scanner.history import scan_history
 
         result: ScanResult = scan_history(history_path(args), history, cfg, jobs=args.jobs,
-                                          skip=skip, gate=args.commits is not None)
+                                          gate=args.commits is not None)
     elif args.staged:
         from keylint.scanner.staged import scan_staged
 
-        result = scan_staged(cfg, skip=skip)
+        result = scan_staged(cfg)
     else:
-        result = scan_paths(args.paths or ["."], cfg, args.jobs, skip=skip, thorough=args.thorough)
+        result = scan_paths(args.paths or ["."], cfg, args.jobs, thorough=args.thorough)
     findings = result.findings
     staged_baseline = None
     use_baseline = not args.no_baseline and (explicit is not None or baseline.exists())

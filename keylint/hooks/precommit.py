@@ -39,11 +39,10 @@ def resolve_baseline(explicit: Path | None, cfg: config_mod.Config) -> Path | No
 def scan_files(filenames: Sequence[str], cfg: config_mod.Config,
                baseline: Path | None) -> tuple[list[Finding], list[Problem]]:
     """The new findings in exactly these files (no directory walk), and what could not be read."""
-    skip = (str(baseline),) if baseline is not None else ()
     files = [f for f in filenames if not os.path.isdir(f)]
     dirs = [Problem(f, "a directory: the hook scans files only", error=False)
             for f in filenames if os.path.isdir(f)]
-    targets, problems = discover(files, cfg.exclude, skip=skip)
+    targets, problems = discover(files, cfg.exclude)
     # jobs=0: one process per CPU when the batch is large (`--all-files`); small batches stay
     # in-process (the hook is `require_serial`, so pre-commit does not split the files itself).
     result = scan_targets(targets, max_size=cfg.max_file_size, rule_ids=cfg.rule_ids(), jobs=0)
@@ -62,8 +61,7 @@ def scan_push(specs: Sequence[Sequence[str]], cfg: config_mod.Config,
     """The new secrets in the commits being pushed (each once), and what could not be read."""
     from keylint.scanner.history import scan_history
 
-    skip = (str(baseline),) if baseline is not None else ()
-    result = scan_history(".", specs, cfg, skip=skip, gate=True)
+    result = scan_history(".", specs, cfg, gate=True)
     findings = result.findings
     if baseline is not None:
         from keylint.baseline.gate import new_history_findings

@@ -64,7 +64,7 @@ CREDENTIAL = re.compile(
 )
 # A bare value right after a label naming an identifier or a digest.
 ID_LABEL = re.compile(
-    rb"(?i)(?:\b|[_-])(?:id|ids|uuid|guid|arn|sha\d*|md5|hash|digest|checksum|etag|commit|rev)"
+    rb"(?i)(?:\b|[_-])(?:id|ids|uuid|guid|arn|sha\d*|md5|hash(?:ed_secret)?|digest|checksum|etag|commit|rev)"
     rb"[\"'\]]*[ \t]*(?::=|=>|[:=])?[ \t]*[\"'`]?$"
 )
 _LETTER = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")

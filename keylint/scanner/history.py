@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from keylint.config import DEFAULT_BASELINE, DEFAULT_MAX_FILE_SIZE, Config
+from keylint.config import DEFAULT_MAX_FILE_SIZE, Config
 from keylint.scanner.blobscan import Gate, Task, scan_tasks
 from keylint.scanner.engine import detector_for
 from keylint.scanner.files import Problem, display_path
@@ -171,7 +171,7 @@ def _repo_name(repo: Repo, cwd: str) -> str:
 
 
 class _Names:
-    """How each path is shown, or None when it is excluded (or is the baseline)."""
+    """How each path is shown, or None when it is excluded (or skipped)."""
 
     def __init__(self, repo: Repo, cfg: Config, cwd: str, skip: Sequence[str]) -> None:
         self._excluded = None
@@ -179,8 +179,7 @@ class _Names:
             import pathspec
 
             self._excluded = pathspec.GitIgnoreSpec.from_lines(cfg.exclude)
-        self._skipped = {os.path.abspath(os.path.join(cwd, s))
-                         for s in (*skip, cfg.baseline or DEFAULT_BASELINE, DEFAULT_BASELINE)}
+        self._skipped = {os.path.abspath(os.path.join(cwd, s)) for s in skip}
         self._repo, self._cwd = repo, cwd
         self._verdict: dict[str, str | None] = {}
         self.blobs: dict[str, str] = {}  # blob -> display path where it was first scanned

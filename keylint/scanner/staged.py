@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pathspec
 
-from keylint.config import DEFAULT_BASELINE, DEFAULT_MAX_FILE_SIZE, Config
+from keylint.config import DEFAULT_MAX_FILE_SIZE, Config
 from keylint.errors import KeylintError
 from keylint.scanner.engine import MANY_FILES, detector_for, scan_bytes
 from keylint.scanner.files import Problem, display_path
@@ -176,14 +176,14 @@ def _lfs_findings(root: str, pointer: bytes, shown: str, cfg: Config,
 def scan_staged(cfg: Config, *, cwd: str | None = None, skip: Sequence[str] = ()) -> ScanResult:
     """Findings in the staged version of each staged file; paths shown relative to `cwd`.
 
-    The baseline files (`skip`, `[tool.keylint] baseline`, `.secrets.baseline`) are not scanned.
+    The files in `skip` are not scanned. The baseline is: a commit can carry a key in it too (its
+    sha1 hashes are not keys: `context.ID_LABEL`).
     """
     started = time.perf_counter()
     cwd = cwd or os.getcwd()
     root = repo_root(cwd)
     excluded = pathspec.GitIgnoreSpec.from_lines(cfg.exclude) if cfg.exclude else None
-    skipped = {os.path.abspath(os.path.join(cwd, s))
-               for s in (*skip, cfg.baseline or DEFAULT_BASELINE, DEFAULT_BASELINE)}
+    skipped = {os.path.abspath(os.path.join(cwd, s)) for s in skip}
     result = ScanResult()
     wanted: list[tuple[StagedFile, str]] = []
     for f in staged_files(root):

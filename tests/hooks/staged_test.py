@@ -59,7 +59,7 @@ def test_modified_renamed_and_deleted_files(repo: Path) -> None:
     assert result.files_scanned == 2
 
 
-def test_excludes_size_cap_binary_and_baseline_files_are_skipped(repo: Path) -> None:
+def test_excludes_and_size_cap_are_honoured_binary_and_baseline_files_are_read(repo: Path) -> None:
     write(repo, "vendor/lib.py", openai_line(6))
     write(repo, "big.txt", openai_line(7) + "#" * 400)
     write(repo, "image.bin", b"\0PNG" + openai_line(8).encode())
@@ -68,11 +68,12 @@ def test_excludes_size_cap_binary_and_baseline_files_are_skipped(repo: Path) -> 
     stage(repo, ["vendor/lib.py", "big.txt", "image.bin", ".secrets.baseline", "ok.py"])
     cfg = Config(exclude=("vendor/",), max_file_size=300)  # a limit the user chose: kept
     result = scan_staged(cfg, cwd=str(repo))
-    # A binary file is a gate's business too: its text runs are read.
-    assert sorted(f.path for f in result.findings) == ["image.bin", "ok.py"]
+    # A binary file is a gate's business too: its text runs are read. So is the baseline: a
+    # commit can carry a key in it as in any file.
+    assert sorted(f.path for f in result.findings) == [".secrets.baseline", "image.bin", "ok.py"]
     assert {(p.display, p.reason.split(":")[0]) for p in result.problems} == {
         ("big.txt", "skipped")}
-    assert (result.files_scanned, result.files_skipped) == (2, 1)
+    assert (result.files_scanned, result.files_skipped) == (3, 1)
 
 
 def test_notebook_image_data_is_not_scanned(repo: Path) -> None:
