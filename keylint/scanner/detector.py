@@ -18,7 +18,7 @@ from keylint.rules.checks import CHECKS, is_placeholder, shannon, word_like
 from keylint.rules.model import Rule
 
 if TYPE_CHECKING:
-    from keylint.scanner.prefilter import Prefilter
+    from keylint.scanner.prefilter import Prefilter, Span
 
 from keylint.scanner.context import (
     CREDENTIAL,
@@ -158,8 +158,12 @@ class _Exact:
 class Detector:
     """Compiled rules. Build once per process; `find` is pure and thread-safe."""
 
-    def __init__(self, rules: Sequence[Rule], *, fast: bool = True) -> None:
+    def __init__(self, rules: Sequence[Rule], *, fast: bool = True,
+                 markers: Sequence[bytes] = ()) -> None:
         self.rules = tuple(rules)
+        # Patterns other passes search each buffer for first: an accelerated detector tells
+        # which have no match in a buffer (`find_marked`), so those passes can skip it.
+        self._markers = tuple(markers)
         self.direct = tuple(r for r in self.rules if not r.needs_context)
         self.contextual = tuple(r for r in self.rules if r.needs_context)
         self.engine = "re2" if fast and _FAST is not None else "re"
@@ -222,25 +226,31 @@ class Detector:
         if self.engine == "re2" and self._alternatives and self._prefilter is None:
             from keylint.scanner.prefilter import load
 
-            self._prefilter = load(self._alternatives, lambda p: _compile(p, fast=True))
+            self._prefilter = load(self._alternatives, lambda p: _compile(p, fast=True),
+                                   self._markers)
         return self._prefilter is not None
 
     # ------------------------------------------------------------------ public
     def find(self, data: bytes) -> list[Match]:
         """Every secret in `data`, in order, overlaps resolved (a provider beats a generic shape)."""
+        return self.find_marked(data)[0]
+
+    def find_marked(self, data: bytes) -> tuple[list[Match], frozenset[bytes]]:
+        """`find(data)`, and the markers known to have no match in `data` (none are known
+        unless the prefilter read it)."""
         if self._combined_plain is None:
-            return []
+            return [], frozenset()
+        scanned = None if self._prefilter is None else self._prefilter.scan(data)
         hits: list[tuple[int, int]] = []  # provider words, for the bare-shape rules
-        found = list(self._direct(data, 0, len(data), hits))
+        found = list(self._direct(data, hits, None if scanned is None else scanned[0]))
         if hits:
             found.extend(self._contextual(data, found, hits))
-        return _resolve_overlaps(found)
+        return _resolve_overlaps(found), frozenset() if scanned is None else scanned[1]
 
     # ------------------------------------------------------------------ pass 1
-    def _direct(
-        self, data: bytes, pos: int, endpos: int, hits: list[tuple[int, int]] | None = None
-    ) -> Iterable[Match]:
-        for candidate in self._candidates(data, pos, endpos, hits=hits):
+    def _direct(self, data: bytes, hits: list[tuple[int, int]],
+                spans: list[Span] | None) -> Iterable[Match]:
+        for candidate in self._candidates(data, 0, len(data), hits=hits, spans=spans):
             yield from self._judge(data, candidate)
 
     def _judge(self, data: bytes, candidate: tuple[Rule, int, int]) -> Iterable[Match]:
@@ -300,6 +310,7 @@ class Detector:
     def _candidates(
         self, data: bytes, pos: int, endpos: int, *, bounded: bool = True,
         hits: list[tuple[int, int]] | None = None, reach: bool = False,
+        spans: list[Span] | None = None,
     ) -> Iterable[tuple[Rule, int, int]]:
         """Exact matches of the self-identifying rules (that do not run on into other text).
         With `hits`, the same pass also collects the provider words there. With `reach`, the
@@ -313,7 +324,7 @@ class Detector:
             exact_end = len(data)
             endpos = min(exact_end, endpos + _TRIGGER_REACH)
         resume = pos  # a trigger inside a token already matched is part of that token
-        for m in self._first_pass(regex, data, pos, endpos, whole=hits is not None):
+        for m in self._first_pass(regex, data, pos, endpos, spans):
             tstart = m.start()
             if tstart >= stop:
                 break
@@ -375,15 +386,15 @@ class Detector:
                     yield c
 
     def _first_pass(self, regex: Any, data: bytes, pos: int, endpos: int,
-                    *, whole: bool) -> Iterable[Any]:
-        """`regex.finditer(data, pos, endpos)`; over a whole buffer with a prefilter, only where
-        hyperscan says a match can be: the same matches (RE2 keeps the text around each span
-        as context, and every match lies inside one span). `regex` is then the first pass."""
-        if not whole or self._prefilter is None or pos or endpos != len(data):
+                    spans: list[Span] | None) -> Iterable[Any]:
+        """`regex.finditer(data, pos, endpos)`; over a whole buffer the prefilter has read
+        (`spans`), only where hyperscan says a match can be: the same matches (RE2 keeps the
+        text around each span as context, and every match lies inside one span). `regex` is
+        then the first pass."""
+        if spans is None or self._prefilter is None or pos or endpos != len(data):
             everywhere: Iterable[Any] = regex.finditer(data, pos, endpos)
             return everywhere
-        narrowed = self._prefilter.finditer(data)
-        return regex.finditer(data, pos, endpos) if narrowed is None else narrowed
+        return self._prefilter.matches(data, spans)
 
     def _trigger_at(self, data: bytes, start: int, end: int) -> int | None:
         """Which trigger the first-pass hit `data[start:end]` is (the first in the alternation

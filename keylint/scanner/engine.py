@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from keylint.rules import RULES
 from keylint.scanner.context import Spans
-from keylint.scanner.continued import find_continued
+from keylint.scanner.continued import MARKERS, find_continued
 from keylint.scanner.detector import Detector, Match
 from keylint.scanner.finding import Finding
 from keylint.scanner.pragmas import allowed
@@ -26,7 +26,7 @@ MANY_FILES = 200
 def detector_for(rule_ids: tuple[str, ...] | None = None, fast: bool = True) -> Detector:
     """The compiled detector for a set of rules (all rules when None), built once per process."""
     rules = RULES if rule_ids is None else tuple(r for r in RULES if r.id in set(rule_ids))
-    return Detector(rules, fast=fast)
+    return Detector(rules, fast=fast, markers=MARKERS)
 
 
 def scan_bytes(data: bytes, path: str, detector: Detector | None = None) -> list[Finding]:
@@ -55,7 +55,7 @@ def scan_spans(data: bytes, path: str, detector: Detector | None = None, start: 
     """Findings in `data[start:end]`, each with its byte span in `data`; lines, columns and
     pragmas are those of the whole buffer (`start` must be a line start)."""
     det = detector or detector_for()
-    matches = det.find(data if start == 0 and end is None else data[start:end])
+    matches, absent = det.find_marked(data if start == 0 and end is None else data[start:end])
     wrapped: list[Wrapped] = []
     values: list[tuple[int, int]] = []
     if may_wrap(path):
@@ -67,7 +67,8 @@ def scan_spans(data: bytes, path: str, detector: Detector | None = None, start: 
         matches = _with_wrapped(matches, [Match(w.rule, w.start - start, w.end - start, w.secret)
                                           for w in wrapped],
                                 [(s - start, e - start) for s, e in values])
-    continued = find_continued(data, det, start, end, yaml=path.lower().endswith(_YAML))
+    continued = find_continued(data, det, start, end, yaml=path.lower().endswith(_YAML),
+                               absent=absent)
     if continued:
         matches = _with_continued(matches, [Match(m.rule, m.start - start, m.end - start, m.secret)
                                             for m in continued])

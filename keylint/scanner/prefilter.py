@@ -16,6 +16,10 @@ ahead of time and scans without that warm-up, but reports only where each patter
   buffer. Each alone pattern has a small DFA; the whole alternation built ~0.1 s of states in
   every worker even over the spans alone.
 
+Markers ride along: patterns other passes search every buffer for first (a line
+continuation, a percent escape), compiled into the same database and reported once each, so
+that a pass whose marker hyperscan did not see in a buffer can skip its own search of it.
+
 The compiled database and the bounds are cached on disk (compiling takes ~0.15 s and the bounds
 ~8 ms, loading ~0.1 ms), keyed by the patterns and hyperscan's version; a cache that cannot be
 written only costs the compile, one that cannot be read is rebuilt. Without hyperscan (it is
@@ -36,6 +40,7 @@ _UNBOUNDED = 1 << 30
 _GAP = 64  # spans closer than this are read in one RE2 call
 _MAX_HITS = 1 << 18  # more first-pass hits than this in one buffer: the whole pass reads it
 _FORMAT = b"keylint-prefilter-2"  # a cache file: the bounds line, then the database
+Span = tuple[int, int, list[int]]  # start, end, the alternatives that can match there
 
 _parser: Any = importlib.import_module("re._parser" if hasattr(__import__("re"), "_parser")
                                        else "sre_parse")
@@ -119,26 +124,23 @@ class Prefilter:
     and a way to compile one alternative alone (RE2, as the whole pass is compiled)."""
 
     def __init__(self, db: Any, bounds: Sequence[int], patterns: Sequence[bytes],
-                 compile_one: Callable[[bytes], Any]) -> None:
+                 compile_one: Callable[[bytes], Any], markers: Sequence[bytes] = ()) -> None:
         self._db = db
         self._bounds = tuple(bounds)
         self._patterns = tuple(patterns)
+        self._markers = tuple(markers)  # ids len(patterns) and on
         self._compile_one = compile_one
         self._alone: dict[int, Any] = {}
         self._local = threading.local()  # hyperscan's scratch space is per thread
 
-    def finditer(self, data: bytes) -> Iterator[Any] | None:
-        """What the alternation of every pattern, leftmost-first, finds in `data`, in order;
-        None when hyperscan could not say where (then the whole pass must run).
+    def matches(self, data: bytes, spans: list[Span]) -> Iterator[Any]:
+        """What the alternation of every pattern, leftmost-first, finds in `data`, in order,
+        given the `spans` hyperscan found there (`scan`).
 
         Within each span only the alternatives hyperscan saw there are searched, each alone:
         the match that starts first wins, and at the same start the earlier alternative, which
         is how the alternation chooses. Small patterns keep RE2's lazily built DFAs small: the
         whole alternation built ~0.1 s of states in every worker even over the spans alone."""
-        spans = self.spans(data)
-        return None if spans is None else self._matches(data, spans)
-
-    def _matches(self, data: bytes, spans: list[tuple[int, int, list[int]]]) -> Iterator[Any]:
         for start, end, ids in spans:
             found: list[Any] = [None] * len(ids)  # each alternative's next match (False: none)
             pos = start
@@ -160,24 +162,40 @@ class Prefilter:
                 yield best
                 pos = best.end()
 
-    def spans(self, data: bytes) -> list[tuple[int, int, list[int]]] | None:
+    def spans(self, data: bytes) -> list[Span] | None:
         """Merged, ordered spans of `data` that hold every first-pass match (and little else),
         each with the alternatives (in alternation order) that can match in it; None when
         hyperscan failed or met more hits than are worth holding (a file made of provider
         words): the whole pass then reads it as before."""
+        scanned = self.scan(data)
+        return None if scanned is None else scanned[0]
+
+    def scan(self, data: bytes) -> tuple[list[Span], frozenset[bytes]] | None:
+        """`spans(data)`, and the markers that have no match anywhere in `data`; None when
+        hyperscan could not say (then every pass must read `data` as before)."""
         import hyperscan
 
         ends: list[tuple[int, int]] = []
         add = ends.append
+        first_marker = len(self._patterns)
+        seen: set[int] = set()
 
         def on_match(pattern: int, _start: int, end: int, _flags: int, _ctx: object) -> bool:
-            add((end, pattern))
+            if pattern < first_marker:
+                add((end, pattern))
+            else:
+                seen.add(pattern - first_marker)
             return len(ends) > _MAX_HITS  # True stops the scan
 
         try:
             self._db.scan(data, match_event_handler=on_match, scratch=self._scratch())
         except hyperscan.error:  # ScanTerminated from the limit above, or hyperscan's own
             return None
+        absent = frozenset(m for i, m in enumerate(self._markers) if i not in seen)
+        return self._merged(data, ends), absent
+
+    def _merged(self, data: bytes, ends: list[tuple[int, int]]) -> list[Span]:
+        """The spans the hits (end, pattern) bound, merged where they meet or nearly meet."""
         if not ends:
             return []
         ends.sort()
@@ -280,10 +298,11 @@ def _parse(cached: bytes, count: int, hyperscan: Any) -> tuple[list[int], Any]:
     return bounds, hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK)
 
 
-def load(patterns: Sequence[bytes], compile_one: Callable[[bytes], Any]) -> Prefilter | None:
+def load(patterns: Sequence[bytes], compile_one: Callable[[bytes], Any],
+         markers: Sequence[bytes] = ()) -> Prefilter | None:
     """The prefilter for the first pass's alternatives (`compile_one` compiles one alone, as the
-    pass is compiled), or None: hyperscan missing or turned off, a pattern it cannot compile,
-    or one without a bound."""
+    pass is compiled) and for the `markers`, or None: hyperscan missing or turned off, a
+    pattern it cannot compile, or one without a bound."""
     if os.environ.get("KEYLINT_PREFILTER", "").lower() in ("off", "0", "no"):
         return None
     try:
@@ -291,14 +310,15 @@ def load(patterns: Sequence[bytes], compile_one: Callable[[bytes], Any]) -> Pref
     except ImportError:
         return None
     version = str(getattr(hyperscan, "__version__", "")).encode()
-    key = hashlib.sha256(b"\0".join([_FORMAT, version, *patterns])).hexdigest()[:32]
+    key = hashlib.sha256(b"\0".join([_FORMAT, version, *patterns, b"\0markers",
+                                     *markers])).hexdigest()[:32]
     cache = _cache_dir()
     path = None if cache is None else os.path.join(cache, f"prefilter-{key}.hsdb")
     try:
         cached = None if path is None else _read_trusted(path)
         if cached is not None:
             bounds, db = _parse(cached, len(patterns), hyperscan)
-            return Prefilter(db, bounds, patterns, compile_one)
+            return Prefilter(db, bounds, patterns, compile_one, markers)
     except (OSError, ValueError, hyperscan.error):  # unreadable, damaged, another hyperscan's
         pass
     found = [bound(p.decode("latin-1")) for p in patterns]
@@ -306,11 +326,13 @@ def load(patterns: Sequence[bytes], compile_one: Callable[[bytes], Any]) -> Pref
         return None
     bounds = [b or 0 for b in found]
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    try:
-        db.compile(expressions=list(patterns), ids=list(range(len(patterns))),
-                   elements=len(patterns), flags=0)
+    expressions = [*patterns, *markers]
+    try:  # a marker is reported once (its first match): only whether it is there counts
+        db.compile(expressions=expressions, ids=list(range(len(expressions))),
+                   elements=len(expressions),
+                   flags=[0] * len(patterns) + [hyperscan.HS_FLAG_SINGLEMATCH] * len(markers))
     except hyperscan.error:
         return None
     if path is not None:
         _store(path, b",".join(b"%d" % b for b in bounds) + b"\n" + hyperscan.dumpb(db))
-    return Prefilter(db, bounds, patterns, compile_one)
+    return Prefilter(db, bounds, patterns, compile_one, markers)

@@ -14,6 +14,7 @@ import random
 import stat
 import subprocess
 import sys
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,8 +24,10 @@ from hypothesis import strategies as st
 
 from keylint.rules import RULES
 from keylint.scanner import prefilter
-from keylint.scanner.detector import Detector
+from keylint.scanner.continued import MARKERS
+from keylint.scanner.detector import Detector, _compile
 from tests.fakes import assignment, fake_key
+from tests.scanner.continued_test import cut
 from tests.scanner.detector_defects_test import _rejected_generic_shapes
 from tests.scanner.detector_test import _bundle, _dense_line
 from tests.scanner.meter import find_work
@@ -57,7 +60,9 @@ def _spans(det: Detector, data: bytes) -> list[tuple[int, int, str]]:
 
 def _first_pass(det: Detector, data: bytes) -> list[tuple[int, int]]:
     regex = det._combined_plain
-    return [m.span() for m in det._first_pass(regex, data, 0, len(data), whole=True)]
+    assert det._prefilter is not None
+    spans = det._prefilter.spans(data)
+    return [m.span() for m in det._first_pass(regex, data, 0, len(data), spans)]
 
 
 @st.composite
@@ -266,15 +271,48 @@ def test_a_cache_that_cannot_be_written_costs_only_the_compile(
     assert [m.secret for m in _accelerated().find(f'k = "{key}"'.encode())] == [key]
 
 
+def _marker_texts() -> st.SearchStrategy[bytes]:
+    """Text around the markers' shapes: continuations, escaped slashes, percent escapes,
+    annotations, near misses of each."""
+    pieces = st.sampled_from([
+        "\\\n", "\\\r\n", "\\/", "\\", "/", "%2F", "%2b", "%3d", "%3", "%2G", "%",
+        ": str = ", ': str = "', "password: str = '", ": Optional[str] = \"", ": &str = \"",
+        ": string | undefined = `", ": String =", ":str=b'", "= ", "abc", "\n", " ", "\t",
+        "x" * 70])
+    return st.lists(pieces, max_size=30).map(lambda p: "".join(p).encode())
+
+
+@given(_marker_texts())
+def test_a_marker_is_reported_absent_only_where_it_has_no_match(data: bytes) -> None:
+    # Where hyperscan says a marker has no match, its RE2 search is skipped: both must agree.
+    det = Detector(RULES, markers=MARKERS)
+    assert det.accelerate()
+    _, absent = det.find_marked(data)
+    assert {m for m in MARKERS if _compile(m, fast=True).search(data) is None} == absent
+
+
+def test_without_the_prefilter_no_marker_is_known_absent() -> None:
+    _, absent = Detector(RULES, markers=MARKERS).find_marked(b"plain text, nothing marked\n")
+    assert absent == frozenset()
+
+
 def test_a_large_tree_scan_reports_the_same_with_and_without_it(
         tmp_path: Path, _own_cache: Path) -> None:
     tree = tmp_path / "tree"
     tree.mkdir()
     rng = random.Random(3)
+    # Keys the whole pass sees, and keys only the continued pass sees (its searches are then
+    # skipped in the files where the prefilter saw no marker).
+    hidden = [f'API_KEY = "{cut(fake_key("openai-project-key", 5))}"',
+              f"db_password: str = \"{fake_key('password-assignment', 6)}\"",
+              "url = 'https://s3.example.net/u?aws_secret_access_key="
+              f"{urllib.parse.quote(fake_key('aws-secret-access-key', 7), safe='')}&x=1'"]
     for i in range(260):  # a tree: the scan loads the prefilter
         lines = ["import os", "x = 1"] * rng.randrange(1, 50)
         if i % 7 == 0:
             lines.insert(rng.randrange(len(lines) + 1), rng.choice(_LINES))
+        if i % 11 == 0:
+            lines.insert(rng.randrange(len(lines) + 1), hidden[i % len(hidden)])
         (tree / f"m{i}.py").write_text("\n".join(lines) + rng.choice(["", "\n"]))
     out = {}
     for mode in ("off", "on"):
@@ -286,7 +324,7 @@ def test_a_large_tree_scan_reports_the_same_with_and_without_it(
                      for f in json.loads(run.stdout)["results"]]
         assert _own_cache.exists() == (mode == "on")  # the prefilter was used, then not
     assert out["on"] == out["off"]
-    assert len(out["on"]) >= 260 // 7
+    assert len(out["on"]) >= 260 // 7 + 260 // 11
 
 
 def test_keylint_redact_masks_the_same_with_and_without_it(tmp_path: Path,
