@@ -213,7 +213,9 @@ class Detector:
         self._fast = fast
         combined_plain = b"|".join(x for x in (plain, b"(?i:%s)" % alternation if words else b"")
                                    if x)
-        self._combined_plain = _compile(combined_plain, fast=fast) if combined_plain else None
+        # The whole first pass, compiled on first use: a prefiltered scan seldom needs it.
+        self._combined_source = combined_plain or None
+        self._combined_plain: Any = None
         # The first pass's alternatives, for a prefilter that finds where any of them can match.
         self._alternatives = [t.encode() for t in triggers] + (
             [self._words_source] if words else [])
@@ -238,7 +240,7 @@ class Detector:
     def find_marked(self, data: bytes) -> tuple[list[Match], frozenset[bytes]]:
         """`find(data)`, and the markers known to have no match in `data` (none are known
         unless the prefilter read it)."""
-        if self._combined_plain is None:
+        if self._combined_source is None:
             return [], frozenset()
         scanned = None if self._prefilter is None else self._prefilter.scan(data)
         hits: list[tuple[int, int]] = []  # provider words, for the bare-shape rules
@@ -316,8 +318,10 @@ class Detector:
         With `hits`, the same pass also collects the provider words there. With `reach`, the
         matches start in `[pos, endpos)` but may run past `endpos` (a private key's header
         that starts inside a password-shaped value: ``SECRET = `-----BEGIN ...``)."""
-        regex = self._combined_plain if hits is not None else self._master_plain
-        if regex is None:
+        whole = hits is not None  # the first pass (triggers and provider words), else triggers
+        regex = self._master_plain if not whole else None if spans is not None \
+            else self._combined()
+        if regex is None and not (whole and spans is not None):
             return
         stop, exact_end = endpos, endpos
         if reach:
@@ -332,7 +336,7 @@ class Detector:
             # it (then it is that trigger's whole match), else it is a provider word.
             tend = m.end()
             trigger = None
-            if regex is self._master_plain or (
+            if not whole or (
                     self._master_plain is not None
                     and self._master_plain.match(data, tstart, tend) is not None):
                 trigger = self._trigger_at(data, tstart, tend)
@@ -392,7 +396,7 @@ class Detector:
         text around each span as context, and every match lies inside one span). `regex` is
         then the first pass."""
         if spans is None or self._prefilter is None or pos or endpos != len(data):
-            everywhere: Iterable[Any] = regex.finditer(data, pos, endpos)
+            everywhere: Iterable[Any] = (regex or self._combined()).finditer(data, pos, endpos)
             return everywhere
         return self._prefilter.matches(data, spans)
 
@@ -417,6 +421,12 @@ class Detector:
         name = named.lastgroup
         name = name.decode() if isinstance(name, bytes) else name
         return int(name[1:])
+
+    def _combined(self) -> Any:
+        """The first pass, compiled on first use."""
+        if self._combined_plain is None:
+            self._combined_plain = _compile(self._combined_source or b"", fast=self._fast)
+        return self._combined_plain
 
     def _provider_words(self) -> Any:
         """The provider words alone, compiled on first use (a trigger that runs over one)."""

@@ -175,6 +175,8 @@ def metered(monkeypatch: pytest.MonkeyPatch, detector: Detector,
     `modules` (for the duration of the test)."""
     meter = Meter()
     detector._named_triggers()  # compiled on first use: compile them now so that they count
+    if detector._combined_source is not None:
+        detector._combined()
     if detector._words_source:
         detector._provider_words()
     for name, value in vars(detector).items():
