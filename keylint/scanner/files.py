@@ -51,9 +51,29 @@ def display_path(path: str, cwd: str) -> str:
 _UNOPENED = re.compile(rb"^warning: could not open directory '(.*)': (.*)$", re.MULTILINE)
 
 
+def _maybe_in_git(directory: str) -> bool:
+    """Whether git could find a repository for `directory`: a `.git` in it or in a directory
+    above it (as written or with symlinks resolved: git looks from the latter), or $GIT_DIR.
+    Where there is none, starting git (and importing subprocess) would only say so."""
+    if os.environ.get("GIT_DIR"):
+        return True
+    for start in {os.path.abspath(directory), os.path.realpath(directory)}:
+        at = start
+        while True:
+            if os.path.lexists(os.path.join(at, ".git")):
+                return True
+            parent = os.path.dirname(at)
+            if parent == at:
+                break
+            at = parent
+    return False
+
+
 def _git_files(directory: str) -> tuple[list[str], list[tuple[str, str]]] | None:
     """git's listing of `directory`, and the directories it could not open (relative to
     `directory`, with the reason); None outside a git work tree."""
+    if not _maybe_in_git(directory):
+        return None
     import subprocess  # here: a scan of named files (a pre-commit batch) never runs git
 
     env = {**os.environ, "LC_ALL": "C", "LANGUAGE": ""}  # warnings are matched in English

@@ -46,6 +46,39 @@ def test_git_repository_lists_tracked_and_untracked_not_ignored(tree: Path) -> N
                                         "src/app.py"]
 
 
+@pytest.mark.parametrize("how", ["subdirectory", "symlink", "gitfile", "GIT_DIR"])
+def test_a_tree_inside_a_work_tree_is_listed_by_git_however_it_is_reached(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    # git knows what the walk cannot (.git/info/exclude): the tree is listed by git whether
+    # the path named is under the work tree, reached through a symlink from outside, in a
+    # linked worktree (a `.git` file) or in a repository $GIT_DIR names.
+    repo = tmp_path / "repo"
+    (repo / "pkg").mkdir(parents=True)
+    git(repo, "init", "-q")
+    (repo / "pkg" / "app.py").write_text("x = 1\n")
+    (repo / "pkg" / "local.py").write_text("x = 1\n")
+    (repo / ".git" / "info").mkdir(exist_ok=True)
+    (repo / ".git" / "info" / "exclude").write_text("local.py\n")
+    named = repo / "pkg"
+    if how == "symlink":
+        named = tmp_path / "elsewhere"
+        named.symlink_to(repo / "pkg")
+    elif how == "gitfile":
+        git(repo, "add", "pkg/app.py")
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "a")
+        git(repo, "worktree", "add", "-q", str(tmp_path / "linked"))
+        (tmp_path / "linked" / "pkg" / "local.py").write_text("x = 1\n")
+        named = tmp_path / "linked" / "pkg"
+    elif how == "GIT_DIR":
+        named = tmp_path / "work"
+        named.mkdir()
+        (named / "app.py").write_text("x = 1\n")
+        (named / "local.py").write_text("x = 1\n")
+        monkeypatch.setenv("GIT_DIR", str(repo / ".git"))
+        monkeypatch.setenv("GIT_WORK_TREE", str(named))
+    assert [Path(n).name for n in names([str(named)], tmp_path)] == ["app.py"]
+
+
 def test_excludes_are_gitignore_patterns(tree: Path) -> None:
     assert names([str(tree)], tree, ("src/",)) == [".gitignore", "logs/keep.log"]
 
