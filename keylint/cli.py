@@ -76,16 +76,17 @@ class _Version(argparse.Action):
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The parser; with `only`, just that subcommand's module is imported to add its options
-    (`keylint scan` need not import the fixer's or the baseline's modules to start)."""
+    """The parser; with `only`, just that subcommand (`keylint scan` need not import the
+    fixer's or the baseline's modules, nor build their parsers, to start)."""
     parser = _Parser(prog="keylint", description=DESCRIPTION, epilog=EPILOG,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action=_Version, help="print keylint's version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module, help_text in COMMANDS:
+        if only is not None and name != only:
+            continue
         p = sub.add_parser(name, help=help_text, description=help_text)
-        if only is None or name == only:
-            importlib.import_module(module).configure(p)
+        importlib.import_module(module).configure(p)
         p.set_defaults(_module=module)
     return parser
 
