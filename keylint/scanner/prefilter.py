@@ -40,7 +40,8 @@ _UNBOUNDED = 1 << 30
 _GAP = 64  # spans closer than this are read in one RE2 call
 _MAX_HITS = 1 << 18  # more first-pass hits than this in one buffer: the whole pass reads it
 _FORMAT = b"keylint-prefilter-2"  # a cache file: the bounds line, then the database
-Span = tuple[int, int, list[int]]  # start, end, the alternatives that can match there
+# start, end, the alternatives that can match there, and where each one's last match can end
+Span = tuple[int, int, list[int], list[int]]
 
 _parser: Any = importlib.import_module("re._parser" if hasattr(__import__("re"), "_parser")
                                        else "sre_parse")
@@ -141,7 +142,7 @@ class Prefilter:
         the match that starts first wins, and at the same start the earlier alternative, which
         is how the alternation chooses. Small patterns keep RE2's lazily built DFAs small: the
         whole alternation built ~0.1 s of states in every worker even over the spans alone."""
-        for start, end, ids in spans:
+        for start, end, ids, last in spans:
             found: list[Any] = [None] * len(ids)  # each alternative's next match (False: none)
             pos = start
             while True:
@@ -151,7 +152,10 @@ class Prefilter:
                     if m is False:
                         continue
                     if m is None or m.start() < pos:
-                        m = self._alone_regex(pattern).search(data, pos, end)
+                        # A match from `pos` would end past it, where hyperscan saw no end of
+                        # this alternative after `last[k]`: none is left (no search needed).
+                        m = None if pos >= last[k] else \
+                            self._alone_regex(pattern).search(data, pos, end)
                         found[k] = False if m is None else m
                         if m is None:
                             continue
@@ -213,16 +217,22 @@ class Prefilter:
             searched = end
             starts.append((line_start, end, pattern))
         starts.sort()
-        merged: list[tuple[int, int, set[int]]] = []
+        # Each span, with the last end hyperscan saw there of each alternative.
+        merged: list[tuple[int, int, dict[int, int]]] = []
         for start, end, pattern in starts:
             if merged and start <= merged[-1][1] + _GAP:
                 last = merged[-1]
-                last[2].add(pattern)
+                if last[2].get(pattern, -1) < end:
+                    last[2][pattern] = end
                 if end > last[1]:
                     merged[-1] = (last[0], end, last[2])
             else:
-                merged.append((start, end, {pattern}))
-        return [(s, e, sorted(ids)) for s, e, ids in merged]
+                merged.append((start, end, {pattern: end}))
+        out: list[Span] = []
+        for s, e, last_end in merged:
+            ids = sorted(last_end)
+            out.append((s, e, ids, [last_end[i] for i in ids]))
+        return out
 
     def _alone_regex(self, pattern: int) -> Any:
         regex = self._alone.get(pattern)
