@@ -63,3 +63,53 @@ def test_a_nul_in_the_first_block_without_a_mark_is_still_binary() -> None:
     data = b"\x00\x01" + _text().encode()
     scanned, problem = to_scan(data, "f.bin")
     assert scanned is None and problem is not None and problem.reason == "binary"
+
+
+def _pipe_of(chunks: list[bytes]) -> int:
+    """A read end that yields `chunks` one read at a time, as a file still being written does."""
+    import os
+    import threading
+
+    read_end, write_end = os.pipe()
+
+    def feed() -> None:
+        try:
+            for chunk in chunks:
+                os.write(write_end, chunk)
+        except BrokenPipeError:  # the reader stopped at its limit
+            pass
+        finally:
+            os.close(write_end)
+
+    threading.Thread(target=feed, daemon=True).start()
+    return read_end
+
+
+def test_a_file_read_in_several_pieces_is_read_whole() -> None:
+    import os
+
+    from keylint.scanner.run import _read_up_to
+
+    chunks = [bytes([65 + i]) * 40_000 for i in range(5)]
+    fd = _pipe_of(chunks)
+    try:
+        assert _read_up_to(fd, 10, 1_000_000) == b"".join(chunks)  # longer than fstat said
+    finally:
+        os.close(fd)
+
+
+def test_a_file_that_grows_past_the_limit_is_read_only_to_it() -> None:
+    import os
+
+    from keylint.scanner.run import _read_up_to
+
+    fd = _pipe_of([b"x" * 70_000] * 3)
+    try:
+        assert len(_read_up_to(fd, 5, 100_001)) == 100_001  # then read_target skips it
+    finally:
+        os.close(fd)
+
+
+def test_a_key_in_a_file_larger_than_one_read_is_found(tmp_path: Path) -> None:
+    data = b"# filler\n" * 200_000 + _text(7).encode()  # ~1.8 MB: past any single buffer
+    assert [s for _, _, s in _found(tmp_path, data)] == [fake_key(KEY, 7)]
