@@ -26,7 +26,7 @@ MANY_FILES = 200
 def detector_for(rule_ids: tuple[str, ...] | None = None, fast: bool = True) -> Detector:
     """The compiled detector for a set of rules (all rules when None), built once per process."""
     rules = RULES if rule_ids is None else tuple(r for r in RULES if r.id in set(rule_ids))
-    return Detector(rules, fast=fast, markers=MARKERS)
+    return Detector(rules, fast=fast, markers=(*MARKERS, WRAPPER_MARKER))
 
 
 def scan_bytes(data: bytes, path: str, detector: Detector | None = None) -> list[Finding]:
@@ -43,6 +43,9 @@ _CODE = (".py", ".pyi", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".java", "
 
 
 _YAML = (".yaml", ".yml")
+# Every string the wrapper search needs in a buffer before it reads it (`wrapped._marked`):
+# where the prefilter saw none, a buffer is not handed to it at all.
+WRAPPER_MARKER = rb"\.dockercfg|\.dockerconfigjson|data[\"']?:|_auth"
 
 
 def may_wrap(path: str) -> bool:
@@ -58,7 +61,9 @@ def scan_spans(data: bytes, path: str, detector: Detector | None = None, start: 
     matches, absent = det.find_marked(data if start == 0 and end is None else data[start:end])
     wrapped: list[Wrapped] = []
     values: list[tuple[int, int]] = []
-    if may_wrap(path):
+    # From the start of a buffer, what has no marker holds no wrapper (a history delta's
+    # lines may sit inside a `data:` block whose header is above them: searched as before).
+    if may_wrap(path) and not (start == 0 and WRAPPER_MARKER in absent):
         # Imported here: a batch of source files (a typical commit) never needs it.
         from keylint.scanner.wrapped import find_wrapped
 

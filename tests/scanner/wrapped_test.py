@@ -3,14 +3,23 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from keylint.config import Config
 from keylint.scanner import wrapped
 from keylint.scanner.detector import Detector
-from keylint.scanner.engine import detector_for, scan_bytes, scan_spans, scan_text
+from keylint.scanner.engine import (
+    WRAPPER_MARKER,
+    detector_for,
+    scan_bytes,
+    scan_spans,
+    scan_text,
+)
 from keylint.scanner.history import scan_history
 from keylint.scanner.wrapped import Work, find_wrapped
 from tests.fakes import fake_key
@@ -186,6 +195,31 @@ def test_no_marker_no_search() -> None:
     work = Work()
     assert find_wrapped(b"x = 1\n" * 1000, detector_for(), work=work) == ([], [])
     assert work == Work()
+
+
+@given(st.lists(st.sampled_from([
+    "data:", 'data":', "data':", "data", "-data: ", "data: {", "_auth", "_auth=", "_aut",
+    ".dockercfg", ".dockerconfigjson", ".docker", "//r/:", "\n", " ", "\t", "{", "#", '"',
+    "x = 1", "QUJDREVGR0hJSktM"]), max_size=20).map(lambda p: "".join(p).encode()))
+def test_a_buffer_the_wrapper_search_would_read_has_its_marker(data: bytes) -> None:
+    # The tree scan hands a buffer to the wrapper search only where the prefilter saw the
+    # marker: every buffer `_marked` accepts must have it.
+    if wrapped._marked(data, 0, len(data)):
+        assert re.search(WRAPPER_MARKER, data)
+
+
+def test_wrapped_keys_are_found_the_same_with_the_prefilter(tmp_path: Path) -> None:
+    det = Detector(detector_for().rules, markers=(WRAPPER_MARKER,))
+    if not det.accelerate():
+        pytest.skip("hyperscan is not installed here")
+    pem, token = fake_key("private-key", 31), fake_key("npm-access-token", 32)
+    texts = [kubeconfig(b64(pem)), f"//registry.npmjs.org/:_auth={b64('me:' + token)}\n",
+             "x = 1\n" * 50]
+    for text in texts:
+        data = text.encode()
+        plain = [(f.rule_id, f.secret) for f in scan_bytes(data, "config")]
+        assert [(f.rule_id, f.secret) for f in scan_bytes(data, "config", det)] == plain
+    assert det.find_marked(texts[2].encode())[1] == {WRAPPER_MARKER}
 
 
 def _work(monkeypatch: pytest.MonkeyPatch, data: bytes) -> tuple[int, Work]:
