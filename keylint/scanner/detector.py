@@ -328,13 +328,11 @@ class Detector:
             exact_end = len(data)
             endpos = min(exact_end, endpos + _TRIGGER_REACH)
         resume = pos  # a trigger inside a token already matched is part of that token
-        for m in self._first_pass(regex, data, pos, endpos, spans):
-            tstart = m.start()
+        for tstart, tend in self._first_pass(regex, data, pos, endpos, spans):
             if tstart >= stop:
                 break
             # Triggers come first in the alternation: the hit is a trigger's when one matches
             # it (then it is that trigger's whole match), else it is a provider word.
-            tend = m.end()
             trigger = None
             if not whole or (
                     self._master_plain is not None
@@ -384,20 +382,19 @@ class Detector:
                 # long for a credential, a URL login past 128 characters) must not hide the
                 # triggers it ran over (the JWT, a `ghs_` token): they are looked for where
                 # they start, in its first `_RESTART` bytes, so the work stays linear.
-                for c in self._candidates(data, tstart + 1, min(m.end(), tstart + _RESTART),
+                for c in self._candidates(data, tstart + 1, min(tend, tstart + _RESTART),
                                           bounded=bounded, reach=True):
                     resume = max(resume, c[2])
                     yield c
 
     def _first_pass(self, regex: Any, data: bytes, pos: int, endpos: int,
-                    spans: list[Span] | None) -> Iterable[Any]:
-        """`regex.finditer(data, pos, endpos)`; over a whole buffer the prefilter has read
-        (`spans`), only where hyperscan says a match can be: the same matches (RE2 keeps the
-        text around each span as context, and every match lies inside one span). `regex` is
-        then the first pass."""
+                    spans: list[Span] | None) -> Iterable[tuple[int, int]]:
+        """The spans of `regex.finditer(data, pos, endpos)`; over a whole buffer the prefilter
+        has read (`spans`), only where hyperscan says a match can be: the same matches (RE2
+        keeps the text around each span as context, and every match lies inside one span).
+        `regex` is then the first pass."""
         if spans is None or self._prefilter is None or pos or endpos != len(data):
-            everywhere: Iterable[Any] = (regex or self._combined()).finditer(data, pos, endpos)
-            return everywhere
+            return (m.span() for m in (regex or self._combined()).finditer(data, pos, endpos))
         return self._prefilter.matches(data, spans)
 
     def _trigger_at(self, data: bytes, start: int, end: int) -> int | None:

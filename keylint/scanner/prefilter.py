@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 _UNBOUNDED = 1 << 30
+_NONE = 1 << 62  # no match left (past any buffer)
 _GAP = 64  # spans closer than this are read in one RE2 call
 _MAX_HITS = 1 << 18  # more first-pass hits than this in one buffer: the whole pass reads it
 _FORMAT = b"keylint-prefilter-2"  # a cache file: the bounds line, then the database
@@ -130,12 +131,13 @@ class Prefilter:
         self._bounds = tuple(bounds)
         self._patterns = tuple(patterns)
         self._markers = tuple(markers)  # ids len(patterns) and on
+        self._no_marker = frozenset(self._markers)  # what a buffer without any gives
         self._compile_one = compile_one
         self._alone: dict[int, Any] = {}
         self._local = threading.local()  # hyperscan's scratch space is per thread
 
-    def matches(self, data: bytes, spans: list[Span]) -> Iterator[Any]:
-        """What the alternation of every pattern, leftmost-first, finds in `data`, in order,
+    def matches(self, data: bytes, spans: list[Span]) -> Iterator[tuple[int, int]]:
+        """Where the alternation of every pattern, leftmost-first, matches in `data`, in order,
         given the `spans` hyperscan found there (`scan`).
 
         Within each span only the alternatives hyperscan saw there are searched, each alone:
@@ -143,28 +145,31 @@ class Prefilter:
         is how the alternation chooses. Small patterns keep RE2's lazily built DFAs small: the
         whole alternation built ~0.1 s of states in every worker even over the spans alone."""
         for start, end, ids, last in spans:
-            found: list[Any] = [None] * len(ids)  # each alternative's next match (False: none)
+            # Each alternative's next match: -1 before its first search, _NONE when it has
+            # no more in this span.
+            starts = [-1] * len(ids)
+            ends = [0] * len(ids)
             pos = start
             while True:
-                best = None
+                best, best_start = -1, _NONE
                 for k, pattern in enumerate(ids):
-                    m = found[k]
-                    if m is False:
-                        continue
-                    if m is None or m.start() < pos:
+                    at = starts[k]
+                    if at < pos:
                         # A match from `pos` would end past it, where hyperscan saw no end of
                         # this alternative after `last[k]`: none is left (no search needed).
                         m = None if pos >= last[k] else \
                             self._alone_regex(pattern).search(data, pos, end)
-                        found[k] = False if m is None else m
                         if m is None:
+                            starts[k] = _NONE
                             continue
-                    if best is None or m.start() < best.start():
-                        best = m
-                if best is None:
+                        at, ends[k] = m.span()  # one call: the wrapper's are not cheap
+                        starts[k] = at
+                    if at < best_start:  # at the same start, the earlier alternative
+                        best, best_start = k, at
+                if best < 0:
                     break
-                yield best
-                pos = best.end()
+                yield best_start, ends[best]
+                pos = ends[best]
 
     def spans(self, data: bytes) -> list[Span] | None:
         """Merged, ordered spans of `data` that hold every first-pass match (and little else),
@@ -195,7 +200,8 @@ class Prefilter:
             self._db.scan(data, match_event_handler=on_match, scratch=self._scratch())
         except hyperscan.error:  # ScanTerminated from the limit above, or hyperscan's own
             return None
-        absent = frozenset(m for i, m in enumerate(self._markers) if i not in seen)
+        absent = self._no_marker if not seen else frozenset(
+            m for i, m in enumerate(self._markers) if i not in seen)
         return self._merged(data, ends), absent
 
     def _merged(self, data: bytes, ends: list[tuple[int, int]]) -> list[Span]:

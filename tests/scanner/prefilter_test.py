@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from keylint.rules import RULES
-from keylint.scanner import prefilter
+from keylint.scanner import continued, prefilter
 from keylint.scanner.continued import MARKERS
 from keylint.scanner.detector import Detector, _compile
 from tests.fakes import assignment, fake_key
@@ -62,7 +62,7 @@ def _first_pass(det: Detector, data: bytes) -> list[tuple[int, int]]:
     regex = det._combined()
     assert det._prefilter is not None
     spans = det._prefilter.spans(data)
-    return [m.span() for m in det._first_pass(regex, data, 0, len(data), spans)]
+    return list(det._first_pass(regex, data, 0, len(data), spans))
 
 
 @st.composite
@@ -271,15 +271,39 @@ def test_a_cache_that_cannot_be_written_costs_only_the_compile(
     assert [m.secret for m in _accelerated().find(f'k = "{key}"'.encode())] == [key]
 
 
+_CUT_KEY = fake_key("openai-project-key", 5)
+
+
+_MARKS = ["\\\n", "\\\r\n", "\\/", "\\", "/", "%2F", "%2b", "%3d", "%3", "%2G", "%",
+          ": str = ", ': str = "', ": Optional[str] = \"", ": &str = \"", ": String =",
+          ": string | undefined = `", ":str=b'", "= "]
+
+
+@st.composite
+def _cut_key(draw: st.DrawFn) -> str:
+    """A key cut somewhere by one of the markers' shapes (or a near miss), in an assignment."""
+    at = draw(st.integers(0, len(_CUT_KEY)))
+    name = draw(st.sampled_from(["OPENAI_API_KEY", "db_password", "token", "x"]))
+    return f'{name}="{_CUT_KEY[:at]}{draw(st.sampled_from(_MARKS))}{_CUT_KEY[at:]}"'
+
+
 def _marker_texts() -> st.SearchStrategy[bytes]:
     """Text around the markers' shapes: continuations, escaped slashes, percent escapes,
-    annotations, near misses of each."""
-    pieces = st.sampled_from([
-        "\\\n", "\\\r\n", "\\/", "\\", "/", "%2F", "%2b", "%3d", "%3", "%2G", "%",
-        ": str = ", ': str = "', "password: str = '", ": Optional[str] = \"", ": &str = \"",
-        ": string | undefined = `", ": String =", ":str=b'", "= ", "abc", "\n", " ", "\t",
-        "x" * 70])
+    annotations, near misses of each, and keys cut by them."""
+    pieces = st.one_of(st.sampled_from([*_MARKS, "password: str = '", "abc", "\n", " ", "\t",
+                                        "x" * 70, "s3cr3t-Passw0rd-91"]), _cut_key())
     return st.lists(pieces, max_size=30).map(lambda p: "".join(p).encode())
+
+
+@given(_marker_texts())
+def test_what_the_markers_skip_finds_nothing(data: bytes) -> None:
+    # The continued pass, told which markers hyperscan did not see, finds what it finds
+    # when it searches everything.
+    det = Detector(RULES, markers=MARKERS)
+    assert det.accelerate()
+    _, absent = det.find_marked(data)
+    assert continued.find_continued(data, det, absent=absent) == \
+        continued.find_continued(data, det)
 
 
 @given(_marker_texts())
