@@ -8,6 +8,7 @@ import random
 import urllib.parse
 from collections.abc import Callable
 
+from keylint.rules.checks import shannon
 from tests.fakes_infra import B62, B64URL, HEX, rand
 
 
@@ -23,6 +24,14 @@ def _twitter_bearer(rng: random.Random) -> str:
 
 def _password(rng: random.Random) -> str:
     return rand(rng, B62, 10) + rng.choice("!#^~+*") + rand(rng, B62, 5)
+
+
+def _hex32(rng: random.Random) -> str:
+    """32 hex digits above the Twilio rules' entropy floor (a random draw can fall below it)."""
+    while True:
+        out = rand(rng, HEX, 32)
+        if shannon(out) >= 3.4:
+            return out
 
 
 def _basic_header(rng: random.Random) -> str:
@@ -42,6 +51,8 @@ BUILDERS: dict[str, Callable[[random.Random], str]] = {
     "twitter-bearer-token": _twitter_bearer,
     "woocommerce-consumer-key": lambda r: "ck_" + rand(r, HEX, 40),
     "woocommerce-consumer-secret": lambda r: "cs_" + rand(r, HEX, 40),
+    # The whole call: the secret reported is the auth token after the account SID.
+    "twilio-auth-token-with-sid": lambda r: f'Client("AC{rand(r, HEX, 32)}", "{_hex32(r)}")',
 }
 
 # The variable a line assigns for each rule.

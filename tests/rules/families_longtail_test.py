@@ -227,7 +227,8 @@ def test_algolia_search_only_keys_are_public(text: str) -> None:
 
 @pytest.mark.parametrize("rule_id", ["twitter-bearer-token", "woocommerce-consumer-key",
                                      "woocommerce-consumer-secret", "yandex-api-key",
-                                     "yandex-iam-token", "curl-user-password", "basic-auth-header"])
+                                     "yandex-iam-token", "curl-user-password", "basic-auth-header",
+                                     "twilio-auth-token-with-sid"])
 def test_a_run_of_its_own_alphabet_costs_linear_work(
     monkeypatch: pytest.MonkeyPatch, rule_id: str
 ) -> None:

@@ -122,6 +122,15 @@ RULES: tuple[Rule, ...] = (
     _r("intercom-access-token", "intercom", "Intercom Access Token",
        r"dG9rO[A-Za-z0-9+/]{50,60}={0,2}", keywords=("dG9rO",), min_entropy=4.0,
        right_boundary=b"=+/"),
+    # An auth token given right after its account SID (`AC` and 32 hex): every Twilio SDK's
+    # client takes the two in that order (`Client("AC...", "<token>")`, `twilio(sid, token)`,
+    # `TwilioClient.Init`, Go's `Username:`/`Password:`), curl and URLs as `AC...:<token>`. The
+    # SID names Twilio, so no provider word is needed nearby; a 32-hex value alone still needs
+    # Twilio named (`twilio-auth-token`). Same secret type: baselines match either rule.
+    _r("twilio-auth-token-with-sid", "twilio", "Twilio Auth Token",
+       r"AC[a-f0-9]{32}(?:[\"'`]?[ \t]{0,4},[ \t]{0,4}(?:\r?\n[ \t]{0,40})?"
+       r"(?:[\"']?[A-Za-z_]{0,30}(?i:token|password)[\"']?[ \t]{0,4}[:=][ \t]{0,4})?[\"'`]?|:)"
+       r"(?P<secret>[a-f0-9]{32})", keywords=("AC",), min_entropy=3.2),
 )
 
 # Bare shapes: only with the provider named nearby (same line or up to two lines above).
