@@ -14,7 +14,11 @@ original bytes (first line to last), with the joined secret.
 
 JSON's escaped slash (`\\/`, as PHP's `json_encode` writes `/`) cuts an AWS secret or an Azure
 key at each `/` it holds: a `\\/` next to a token character is read as `/` the same way, and a
-percent-encoded `+`, `/` or `=` (`%2B`, `%2F`, `%3D`, in a URL's query) as that character.
+percent-encoded `+`, `/` or `=` (`%2B`, `%2F`, `%3D`, in a URL's query) as that character, and
+`%40` (`@`, in a URL password) as `*` (a bare `@` would end the user info). A provider's token is
+reported decoded (only that is the key: `aws_secret_access_key=ab%2Fcd...`); a password or other
+generic value as written (`p%40ss`, `p%2Bss`: the URL's text, which detect-secrets hashes too
+and `keylint fix` moves).
 
 In YAML files, a value written on the line under its key (`password: >-`, `password: |-` or a
 bare `password:`, then one more-indented line) is joined to its key the same way, so the rules
@@ -84,11 +88,13 @@ def _searched(regex: Any, source: bytes, absent: frozenset[bytes], data: bytes, 
 
 
 # A percent-encoded base64 character inside a value (`?aws_secret_access_key=ab%2Fcd`, a
-# connection string): decoded to the character. Its own RE2 search (with the backslash one,
-# no first byte to skip to).
-_PERCENT_SOURCE = rb"%(?:2[BbFf]|3[Dd])"
+# connection string): decoded to the character; and `%40`, in a URL password. Its own RE2 search
+# (with the backslash one, no first byte to skip to).
+_PERCENT_SOURCE = rb"%(?:2[BbFf]|3[Dd]|40)"
 _PERCENT = _compile(_PERCENT_SOURCE, fast=True)
-_DECODED = {b"2B": b"+", b"2F": b"/", b"3D": b"="}
+# `%40` is read as `*`: like `@`, path punctuation to the password checks and in no token's
+# alphabet, but it ends no user info (`postgres://app:%40bc...@db` is found).
+_DECODED = {b"2B": b"+", b"2F": b"/", b"3D": b"=", b"40": b"*"}
 # A string type annotation between a name and its quoted value: `db_password: str = "..."`
 # (Python, pydantic settings), `password: string = '...'` (TypeScript), `val password: String`
 # (Kotlin, Scala, Swift), `const PASSWORD: &str` (Rust). Its own RE2 search: folded into the
@@ -227,5 +233,24 @@ def _scan(data: bytes, lo: int, hi: int, cuts: list[_Cut], detector: Detector) -
             in_value = value <= m.start < (len(joined) if line_end < 0 else line_end)
         if crosses or in_value:
             out.append(Match(m.rule, original(m.start, is_end=False),
-                             original(m.end, is_end=True), m.secret))
+                             original(m.end, is_end=True),
+                             _as_written(data, joined, m, at, cuts) if m.rule.generic
+                             else m.secret))
     return out
+
+
+def _as_written(data: bytes, joined: bytes, m: Match, at: list[int], cuts: list[_Cut]) -> str:
+    """A generic match's secret with each percent-escape the scan decoded put back as written."""
+    pieces: list[bytes] = []
+    pos = m.start
+    i = bisect.bisect_left(at, m.start)
+    while i < len(at) and at[i] < m.end:
+        cs, ce, repl, _ = cuts[i]
+        if repl and data[cs] == 0x25:  # `%`
+            pieces += (joined[pos:at[i]], data[cs:ce])
+            pos = at[i] + len(repl)
+        i += 1
+    if not pieces:
+        return m.secret
+    pieces.append(joined[pos:m.end])
+    return b"".join(pieces).decode("utf-8", "replace")

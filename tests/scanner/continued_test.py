@@ -236,6 +236,49 @@ def test_a_percent_encoded_key_is_found_whole(template: str) -> None:
     assert text[f.column - 1:f.end_column - 1] == encoded
 
 
+@pytest.mark.parametrize(("path", "template"), [
+    pytest.param(".env", "DATABASE_URL=postgres://app:{v}@db.internal:5432/app\n", id="URL user info"),
+    pytest.param("notes.txt", "https://api.acme.internal/login?user=app&password={v}&next=/\n",
+                 id="URL query"),
+    pytest.param("app.properties",
+                 "db.url=jdbc:mysql://db.internal:3306/app?user=app&password={v}\n", id="JDBC"),
+])
+@pytest.mark.parametrize(("char", "at"), [("@", 4), ("@", 0), ("@", -1), ("+", 4), ("+", 0),
+                                          ("=", 4)])
+def test_a_percent_encoded_password_is_found_as_written(path: str, template: str, char: str,
+                                                        at: int) -> None:
+    value = password(90)
+    value = value[:at] + char + value[at:] if at >= 0 else value + char
+    encoded = urllib.parse.quote(value, safe="!")
+    text = template.format(v=encoded)
+    (f,) = scan_text(text, path)
+    # As written, as detect-secrets hashes it (baselines keep matching) and as `keylint fix`
+    # finds it in its literal.
+    assert f.secret == encoded
+    assert text.splitlines()[f.line - 1][f.column - 1:f.end_column - 1] == encoded
+
+
+def test_a_percent_encoded_password_in_a_url_is_moved_by_fix(tmp_path: Path) -> None:
+    value = password(91)
+    encoded = urllib.parse.quote(value[:4] + "+" + value[4:], safe="!")
+    url = f"postgres://app:{encoded}@db.internal:5432/app"
+    app = tmp_path / "app.py"
+    app.write_text(f'import os\nDATABASE_URL = "{url}"\n')
+    main(["fix", str(app), "--env-file", str(tmp_path / ".env")])
+    assert encoded not in app.read_text()
+    assert url in (tmp_path / ".env").read_text()
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("git clone https://john%40corp.com@git.acme.internal/app.git\n",
+                 id="an encoded user name, no password"),
+    pytest.param('print("%-20s%40s" % (name, value))\n', id="a format width"),
+    pytest.param("mailto:ops%40acme.internal?subject=password%20reset\n", id="mailto"),
+])
+def test_percent_encoded_at_signs_outside_passwords_add_nothing(text: str) -> None:
+    assert scan_text(text, "notes.txt") == []
+
+
 def test_a_token_that_is_itself_percent_encoded_stays_as_written() -> None:
     token = fake_key("twitter-bearer-token", 88)
     assert "%" in token
@@ -264,6 +307,7 @@ def _hostile(n: int) -> dict[str, bytes]:
         "a slashed key on every line": (f'{{"k": "{_slashed("aws-secret-access-key")}"}}\n'
                                         .replace("/", "\\/") * (n // 60)).encode(),
         "percent-encoded slashes": (f"{word}%2F" * (n // 33)).encode(),
+        "percent-encoded at signs": (f"password={word}%40{word}\n" * (n // 73)).encode(),
         "annotated credentials": (f"    {word}_password: str = '{word}'\n" * (n // 60)).encode(),
         "annotations without values": ("password: str = '\n" * (n // 18)).encode(),
         "yaml values under their keys": (f"k{word}:\n  {word}\n" * (n // 64)).encode(),
