@@ -20,14 +20,17 @@ reported decoded (only that is the key: `aws_secret_access_key=ab%2Fcd...`); a p
 generic value as written (`p%40ss`, `p%2Bss`: the URL's text, which detect-secrets hashes too
 and `keylint fix` moves).
 
-In YAML files, a value written on the line under its key (`password: >-`, `password: |-` or a
-bare `password:`, then one more-indented line) is joined to its key the same way, so the rules
-that need a name beside the value see it; a block of several lines or a nested mapping is not.
+In YAML files, a value written on the lines under its key (`password: >-`, `password: |-` or a
+bare `password:`, then more-indented lines) is joined to its key the same way, so the rules that
+need a name beside the value see it, and a key written over several lines (under `>`/`|`, or a
+plain or double-quoted scalar continued on more-indented lines) is read as one word; a block
+whose lines are not each one word (prose, a list, a nested mapping) is not.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
@@ -136,30 +139,71 @@ def _annotations(data: bytes, start: int, end: int) -> list[_Cut]:
     return out
 
 
-# A YAML key ending its line, bare or with a block scalar indicator (`password:`, `token: >-`,
-# `- api_key: |`), and the one line under it, more indented, holding one word: the key's value.
+# A YAML key and the first line under it, more indented, holding one word. The key ends its
+# line bare or with a block scalar indicator (`password:`, `token: >-`, `- api_key: |`: the value
+# is all under it), or holds the value's first part (`token: sk-...` or `token: "sk-...`, the
+# rest on the lines under it: a plain or quoted scalar written over several lines).
 _YAML_KEY = _compile(
-    rb"(?m)^([ \t]*)(?:-[ \t]+)?[\w\"'.-]+[ \t]*:[ \t]*(?:[|>][-+]?[1-9]?[ \t]*)?\r?\n"
+    rb"(?m)^([ \t]*)(?:-[ \t]+)?[\w\"'.-]+[ \t]*:[ \t]*"
+    rb"(?:[|>][-+]?[1-9]?|([\"']?[^\s#|>&*!{\[\"'][^\s]*))?[ \t]*\r?\n"
     rb"([ \t]+)[^\s#|>-](?:\S*[^\s:])?[ \t]*\r?$", fast=True)
+# How much of a value is read on (a long JWT wrapped at 80 columns is ~20 lines): a longer run of
+# one-word lines is data (a base64 body, a word list), not a key written over several lines.
+_YAML_MAX_LINES = 32
+_YAML_MAX_BYTES = 4096
 
 
 def _yaml_values(data: bytes, start: int, end: int) -> list[_Cut]:
-    """Where a value on the line under its key is joined to it (`password: >-` then `  s3cr3t`
-    reads as `password: s3cr3t`): the value is a whole scalar when the line after it is not
-    more indented than the key (so not a block of several lines, not a nested mapping)."""
+    """Where a YAML value written on the lines under its key is joined to it and its lines to
+    each other: `password: >-` then `  s3cr3t` reads as `password: s3cr3t`, and a key cut over
+    several lines (`token: >-`, `token: |`, a plain or double-quoted scalar continued on more
+    indented lines) reads as one word. Only values whose every line is one word: a block of
+    prose, a list or a nested mapping under the key is not one value."""
     out: list[_Cut] = []
     for m in _YAML_KEY.finditer(data, start, end):
-        key_indent, value_indent = m.group(1), m.group(2)
-        value_start = m.start(2) + len(value_indent)
-        if len(value_indent) <= len(key_indent):
+        key_indent = len(m.group(1))
+        if len(m.group(3)) <= key_indent:
             continue
-        next_line = m.end() + 1  # past the value line's `\n` (or the end)
-        after = data[next_line:next_line + len(key_indent) + 1]
-        if len(after) == len(key_indent) + 1 and after.strip(b" \t") == b"":
-            continue  # the next line is more indented than the key: a block of several lines
-        colon = data.rfind(b":", m.start(), m.start(2))
-        out.append((colon + 1, value_start, b" ", True))
+        head = m.group(2)
+        if head and head[:1] in b"\"'" and len(head) > 1 and head.endswith(head[:1]):
+            continue  # a whole quoted value: nothing of it continues below
+        words = _yaml_words(data, m.start(3) + len(m.group(3)), m.end(), key_indent, end)
+        if not words:
+            continue
+        if head:
+            words.insert(0, (m.start(2), m.end(2)))
+        else:
+            colon = data.rfind(b":", m.start(), m.start(3))
+            out.append((colon + 1, words[0][0], b" ", True))
+        for (_, prev_end), (word_start, _) in itertools.pairwise(words):
+            # A double-quoted scalar's escaped line break (`"sk-...\` then `  ...rest"`).
+            cut = prev_end - 1 if data[prev_end - 1] == 0x5C else prev_end
+            out.append((cut, word_start, b"", False))
     return out
+
+
+def _yaml_words(data: bytes, first: int, line_end: int, key_indent: int,
+                end: int) -> list[tuple[int, int]]:
+    """The spans of a value's one-word lines from `first` (a word ending its line at
+    `line_end`) while the lines under it are more indented than the key; none when one of them
+    holds more than a word or the value runs past `_YAML_MAX_LINES` or `_YAML_MAX_BYTES`."""
+    words = [(first, len(data[first:line_end].rstrip()) + first)]
+    pos = line_end
+    while pos < end:
+        ls = pos + 1
+        le = data.find(b"\n", ls, end)
+        le = end if le < 0 else le
+        text = data[ls:le].rstrip()
+        body = text.lstrip(b" \t")
+        if not body or len(text) - len(body) <= key_indent:
+            break  # the value ends at a blank line or a line not under its key
+        if b" " in body or b"\t" in body or body.startswith(b"#") or body.endswith(b":"):
+            return []  # prose, a list, a comment or a nested mapping: not one value
+        words.append((ls + len(text) - len(body), ls + len(text)))
+        if len(words) > _YAML_MAX_LINES or words[-1][1] - first > _YAML_MAX_BYTES:
+            return []
+        pos = le
+    return words
 
 
 def _regions(data: bytes, cuts: list[_Cut], start: int,

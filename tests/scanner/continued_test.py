@@ -161,6 +161,48 @@ def test_yaml_lines_that_are_not_a_keys_value_add_nothing(template: str) -> None
     assert scan_text(template.format(v=password(82)), "values.yaml") == []
 
 
+# ---- A YAML value written over several lines
+@pytest.mark.parametrize(("template", "line", "end_line"), [
+    pytest.param("auth:\n  token: >-\n    {a}\n    {b}\n  user: app\n", 3, 4, id="folded"),
+    pytest.param("auth:\n  token: |\n    {a}\n    {b}\n", 3, 4, id="literal"),
+    pytest.param("env:\n  OPENAI_API_KEY: {a}\n    {b}\n  USER: app\n", 2, 3, id="plain"),
+    pytest.param('env:\n  OPENAI_API_KEY: "{a}\n    {b}"\n', 2, 3, id="double-quoted"),
+    pytest.param('env:\n  OPENAI_API_KEY: "{a}\\\n    {b}"\n', 2, 3,
+                 id="double-quoted, escaped line break"),
+    pytest.param("env:\r\n  OPENAI_API_KEY: >-\r\n    {a}\r\n    {b}\r\n", 3, 4, id="CRLF"),
+    pytest.param("- OPENAI_API_KEY: >\n    {a}\n    {b}\n    {c}\n- USER: app\n", 2, 4,
+                 id="three lines, sequence item"),
+])
+def test_a_key_written_over_several_yaml_lines_is_found(template: str, line: int,
+                                                        end_line: int) -> None:
+    key = fake_key("openai-project-key", 91)
+    text = template.format(a=key[:30], b=key[30:60] if "{c}" in template else key[30:],
+                           c=key[60:])
+    (f,) = scan_text(text, "values.yaml")
+    assert (f.rule_id, f.secret, f.line, f.end_line) == ("openai-project-key", key, line, end_line)
+
+
+def test_a_password_written_over_several_yaml_lines_is_found() -> None:
+    value = password(92)
+    text = f"db:\n  password: >-\n    {value[:6]}\n    {value[6:]}\n  user: app\n"
+    (f,) = scan_text(text, "values.yaml")
+    assert (f.rule_id, f.secret, f.line, f.column, f.end_line) == \
+        ("password-assignment", value, 3, 5, 4)
+
+
+@pytest.mark.parametrize("template", [
+    pytest.param("notes:\n  token: >\n    rotate the\n    {a}\n", id="prose"),
+    pytest.param("hosts: |\n  alpha\n  {a}\n  - {b}\n", id="a list after words"),
+    pytest.param("secret: |\n" + "  {a}\n" * 40, id="more lines than a key has"),
+    pytest.param("token: >-\n  {a}\n\n  {b}\n", id="split by a blank line"),
+    pytest.param("token: >-\n  {a}\n{b}\n", id="not indented under its key"),
+    pytest.param('token: "{a}"\n  {b}\n', id="a whole quoted value"),
+])
+def test_yaml_lines_that_are_not_one_value_add_nothing(template: str) -> None:
+    key = fake_key("openai-project-key", 93)
+    assert scan_text(template.format(a=key[:30], b=key[30:]), "values.yaml") == []
+
+
 def test_only_yaml_files_join_a_value_to_its_key() -> None:
     text = f"password:\n  {password(83)}\n"
     assert scan_text(text, "notes.txt") == []
@@ -313,6 +355,12 @@ def _hostile(n: int) -> dict[str, bytes]:
         "yaml values under their keys": (f"k{word}:\n  {word}\n" * (n // 64)).encode(),
         "yaml keys without values": (f"k{word}: >-\n" * (n // 36)).encode(),
         "nested yaml keys": "".join(f"{' ' * (i % 40)}k{i}:\n" for i in range(n // 30)).encode(),
+        "yaml values over several lines": ((f"k{word}: >-\n" + f"    {word}\n" * 4)
+                                           * (n // 180)).encode(),
+        "yaml blocks past the limit": (("k: |\n" + "  w\n" * 40) * (n // 165)).encode(),
+        "yaml plain continuations": (f"k{word}: {word}\n    {word}\n" * (n // 72)).encode(),
+        "deepening yaml values": "".join(f"{' ' * (i % 40)}k{i}:v\n"
+                                         for i in range(n // 32)).encode(),
     }
 
 
