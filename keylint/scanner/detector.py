@@ -328,13 +328,16 @@ class Detector:
             exact_end = len(data)
             endpos = min(exact_end, endpos + _TRIGGER_REACH)
         resume = pos  # a trigger inside a token already matched is part of that token
-        for tstart, tend in self._first_pass(regex, data, pos, endpos, spans):
+        for tstart, tend, alternative in self._first_pass(regex, data, pos, endpos, spans):
             if tstart >= stop:
                 break
             # Triggers come first in the alternation: the hit is a trigger's when one matches
-            # it (then it is that trigger's whole match), else it is a provider word.
+            # it (then it is that trigger's whole match), else it is a provider word. The
+            # prefilter's pass knows which alternative it matched; the whole pass asks.
             trigger = None
-            if not whole or (
+            if alternative >= 0:
+                trigger = alternative if alternative < len(self._trigger_rules) else None
+            elif not whole or (
                     self._master_plain is not None
                     and self._master_plain.match(data, tstart, tend) is not None):
                 trigger = self._trigger_at(data, tstart, tend)
@@ -388,13 +391,15 @@ class Detector:
                     yield c
 
     def _first_pass(self, regex: Any, data: bytes, pos: int, endpos: int,
-                    spans: list[Span] | None) -> Iterable[tuple[int, int]]:
-        """The spans of `regex.finditer(data, pos, endpos)`; over a whole buffer the prefilter
-        has read (`spans`), only where hyperscan says a match can be: the same matches (RE2
-        keeps the text around each span as context, and every match lies inside one span).
+                    spans: list[Span] | None) -> Iterable[tuple[int, int, int]]:
+        """The spans of `regex.finditer(data, pos, endpos)`, each with the alternative that
+        matched (-1: not known); over a whole buffer the prefilter has read (`spans`), only
+        where hyperscan says a match can be: the same matches (RE2 keeps the text around each
+        span as context, and every match lies inside one span), and their alternatives.
         `regex` is then the first pass."""
         if spans is None or self._prefilter is None or pos or endpos != len(data):
-            return (m.span() for m in (regex or self._combined()).finditer(data, pos, endpos))
+            return ((*m.span(), -1)
+                    for m in (regex or self._combined()).finditer(data, pos, endpos))
         return self._prefilter.matches(data, spans)
 
     def _trigger_at(self, data: bytes, start: int, end: int) -> int | None:

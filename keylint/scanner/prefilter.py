@@ -136,9 +136,9 @@ class Prefilter:
         self._alone: dict[int, Any] = {}
         self._local = threading.local()  # hyperscan's scratch space is per thread
 
-    def matches(self, data: bytes, spans: list[Span]) -> Iterator[tuple[int, int]]:
+    def matches(self, data: bytes, spans: list[Span]) -> Iterator[tuple[int, int, int]]:
         """Where the alternation of every pattern, leftmost-first, matches in `data`, in order,
-        given the `spans` hyperscan found there (`scan`).
+        and which pattern matched there, given the `spans` hyperscan found there (`scan`).
 
         Within each span only the alternatives hyperscan saw there are searched, each alone:
         the match that starts first wins, and at the same start the earlier alternative, which
@@ -168,7 +168,7 @@ class Prefilter:
                         best, best_start = k, at
                 if best < 0:
                     break
-                yield best_start, ends[best]
+                yield best_start, ends[best], ids[best]
                 pos = ends[best]
 
     def spans(self, data: bytes) -> list[Span] | None:

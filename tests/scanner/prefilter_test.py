@@ -62,7 +62,7 @@ def _first_pass(det: Detector, data: bytes) -> list[tuple[int, int]]:
     regex = det._combined()
     assert det._prefilter is not None
     spans = det._prefilter.spans(data)
-    return list(det._first_pass(regex, data, 0, len(data), spans))
+    return [(s, e) for s, e, _ in det._first_pass(regex, data, 0, len(data), spans)]
 
 
 @st.composite
