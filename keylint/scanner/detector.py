@@ -319,10 +319,12 @@ class Detector:
         matches start in `[pos, endpos)` but may run past `endpos` (a private key's header
         that starts inside a password-shaped value: ``SECRET = `-----BEGIN ...``)."""
         whole = hits is not None  # the first pass (triggers and provider words), else triggers
-        regex = self._master_plain if not whole else None if spans is not None \
-            else self._combined()
-        if regex is None and not (whole and spans is not None):
-            return
+        if not whole:
+            regex = self._master_plain
+            if regex is None:  # no self-identifying rules
+                return
+        else:  # with spans, the prefilter's pass: the whole pattern is not needed
+            regex = None if spans is not None else self._combined()
         stop, exact_end = endpos, endpos
         if reach:
             exact_end = len(data)
