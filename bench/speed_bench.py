@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Whole-process wall time, CPU time and peak RSS of keylint, gitleaks and detect-secrets.
 
-    .venv/bin/python bench/speed_bench.py [--reps 5] [--ds-reps 1] [--quick]
+    .venv/bin/python bench/speed_bench.py [--reps 5] [--ds-reps 1] [--quick] [--cold]
         [--skip-detect-secrets] [--corpus PATH ...] [--json OUT]
 
 Corpora: a copy of the CPython standard library (no site-packages, no __pycache__, no compiled
@@ -266,6 +266,7 @@ class Job:
     warmup: bool
     count: Callable[[Path], tuple[int | None, int | None]] | None = None
     env: dict[str, str] | None = None
+    fresh: Path | None = None  # a cache directory emptied before every run (a first run)
     samples: list[Sample] = field(default_factory=list)
     findings: int | None = None
     files_scanned: int | None = None
@@ -320,8 +321,10 @@ def _no_enclosing_git(corpus: Path, env: dict[str, str]) -> dict[str, str]:
 
 
 def make_jobs(corpus: Corpus, tools: dict[str, list[str]], neutral: Path, reps: int,
-              ds_reps: int, env: dict[str, str] | None = None) -> list[Job]:
-    """keylint, gitleaks and detect-secrets on one corpus."""
+              ds_reps: int, env: dict[str, str] | None = None,
+              cold: Path | None = None) -> list[Job]:
+    """keylint, gitleaks and detect-secrets on one corpus; with `cold`, keylint also as on a
+    fresh machine or CI runner (its prefilter cache in `cold`, emptied before every run)."""
     env = _no_enclosing_git(corpus.path, env if env is not None else dict(os.environ))
     jobs: list[Job] = []
     d = str(corpus.path)
@@ -331,6 +334,10 @@ def make_jobs(corpus: Corpus, tools: dict[str, list[str]], neutral: Path, reps: 
         jobs.append(Job("keylint", corpus, [*tools["keylint"], "scan", *kl_paths, "--format",
                                             "json"], neutral, (0, 1), reps, True, _count_keylint,
                         env))
+        if cold is not None:
+            jobs.append(Job("keylint, no cache", corpus, jobs[-1].cmd, neutral, (0, 1), reps,
+                            True, _count_keylint, {**env, "KEYLINT_CACHE_DIR": str(cold)},
+                            fresh=cold))
     if "gitleaks" in tools:
         # The report goes to a real file: gitleaks replaces its report path, and `-r /dev/null`
         # run as root turned /dev/null into a regular file for everyone on the machine.
@@ -354,6 +361,8 @@ def run_jobs(jobs: Sequence[Job], scratch: Path) -> None:
     for rep in range(max(j.reps for j in jobs)):
         for job in jobs:
             if rep < job.reps:
+                if job.fresh is not None:
+                    shutil.rmtree(job.fresh, ignore_errors=True)
                 job.samples.append(run_timed(job.cmd, job.cwd, job.ok, scratch, job.env))
                 if job.findings is None and job.count is not None:
                     job.findings, job.files_scanned = job.count(scratch / "stdout")
@@ -407,6 +416,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="run the tools in this shell's environment as is (by default bytecode is "
                          "cached in bench/.cache/pycache, as after a normal install)")
     ap.add_argument("--json", type=Path, metavar="OUT", help="also write every sample here")
+    ap.add_argument("--cold", action="store_true",
+                    help="also time keylint with an empty prefilter cache every run (a first "
+                         "run on a machine, as on a fresh CI runner)")
     args = ap.parse_args(argv)
     reps, pc_reps = (2, 5) if args.quick else (args.reps, args.precommit_reps)
     if min(reps, pc_reps) < 1 or args.ds_reps < 0:
@@ -453,7 +465,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         neutral.mkdir()
         scratch.mkdir()
         for corpus in corpora:
-            jobs = make_jobs(corpus, tools, neutral, reps, args.ds_reps, env)
+            jobs = make_jobs(corpus, tools, neutral, reps, args.ds_reps, env,
+                             Path(tmp) / "cold-cache" if args.cold else None)
             run_jobs(jobs, scratch)
             results.append((corpus, jobs))
         if pre is not None:
