@@ -210,6 +210,18 @@ _COMMON_PASSWORDS = frozenset({
 
 
 _TRAILING_ESCAPES = re.compile(r"(?:\\[nrt0])+$")
+_PERCENT_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+
+
+def _unescaped(secret: str) -> str:
+    """A URL's percent-escapes decoded (`%40` is `@`): a password written in a URL's user info
+    or query is judged as the password it is (`%21Kq...` is no `%s` template, `var%2Flib` is a
+    path), though it is reported as written."""
+    if "%" not in secret:
+        return secret
+    return _PERCENT_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), secret)
+
+
 # Punctuation of paths, globs and identifiers: it does not make a value look like a password.
 _PATH_PUNCTUATION = frozenset("/.-:_@*")
 
@@ -222,6 +234,7 @@ def password_value(secret: str) -> bool:
     literal counts as a password only when it mixes upper and lower case with a digit or a
     symbol that is not path punctuation."""
     secret = _TRAILING_ESCAPES.sub("", secret)  # `= SECRET_KEY\n'`: the `\n` ends a line
+    secret = _unescaped(secret)
     if len(secret) < 8 or _PLACEHOLDER_WORDS.search(secret) or _CODE_VALUE.match(secret):
         return False
     if self_named(secret):
@@ -245,6 +258,7 @@ def password_value(secret: str) -> bool:
 
 def url_password(secret: str) -> bool:
     """The password part of `scheme://user:password@host`: not a placeholder or template."""
+    secret = _unescaped(secret)
     if _PLACEHOLDER_WORDS.search(secret) or secret.lower() in _COMMON_PASSWORDS:
         return False
     if self_named(secret):

@@ -300,6 +300,25 @@ def test_a_percent_encoded_password_is_found_as_written(path: str, template: str
     assert text.splitlines()[f.line - 1][f.column - 1:f.end_column - 1] == encoded
 
 
+@pytest.mark.parametrize("escape", ["%21", "%23", "%2F", "%3F", "%26"])
+def test_a_url_password_starting_with_an_escape_is_found(escape: str) -> None:
+    encoded = escape + password(94)
+    text = f"DATABASE_URL=postgres://app:{encoded}@db.internal:5432/app\n"
+    assert [(f.rule_id, f.secret) for f in scan_text(text, ".env")] == \
+        [("connection-string", encoded)]
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("PASSWORD_FILE=var%2Flib%2Fapp%2Fdb\n", id="an encoded path"),
+    pytest.param("CALLBACK=https://acme.internal/cb?password=%24%7BDB_PASSWORD%7D&next=1\n",
+                 id="an encoded template"),
+    pytest.param("DATABASE_URL=postgres://app:%7B%7Bpassword%7D%7D@db.internal/app\n",
+                 id="an encoded placeholder"),
+])
+def test_percent_encoded_paths_and_templates_are_not_passwords(text: str) -> None:
+    assert scan_text(text, ".env") == []
+
+
 def test_a_percent_encoded_password_in_a_url_is_moved_by_fix(tmp_path: Path) -> None:
     value = password(91)
     encoded = urllib.parse.quote(value[:4] + "+" + value[4:], safe="!")
