@@ -106,10 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         options, dash_files = split_dash_files(argv[1:])
         argv = [chosen, *options]
-    args = parser.parse_args(argv)
-    if dash_files:
-        args.paths += dash_files
     try:
+        args = parser.parse_args(argv)  # a bad `--jobs` is a KeylintError: one line, exit 2
+        if dash_files:
+            args.paths += dash_files
         return int(importlib.import_module(args._module).run(args))
     except KeylintError as exc:
         _error(str(exc))

@@ -16,6 +16,7 @@ from pathlib import Path
 from keylint import config as config_mod
 from keylint.commands.scan import add_exit_zero, exit_code
 from keylint.errors import KeylintError
+from keylint.scanner import jobs
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -34,7 +35,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="with --ci: gitignore-style pattern to skip (repeatable)")
     parser.add_argument("--config", type=Path, help="config file (default: ./pyproject.toml)")
-    parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: per CPU)")
+    jobs.add_option(parser)
     add_exit_zero(parser)
 
 
@@ -60,8 +61,6 @@ def run(args: argparse.Namespace) -> int:
         from keylint.baseline import audit
 
         return audit.session(path, build.rule_ids_for(cfg), sys.stdin, sys.stdout)
-    if args.jobs < 0:
-        raise KeylintError("--jobs must be 0 (one per CPU) or more")
     from keylint.baseline import ci, ci_report
 
     baseline = store.load(path)

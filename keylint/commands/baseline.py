@@ -18,6 +18,7 @@ from pathlib import Path
 
 from keylint import config as config_mod
 from keylint.errors import KeylintError
+from keylint.scanner import jobs
 from keylint.words import counted
 
 
@@ -35,7 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                        help="gitignore-style pattern to skip (repeatable)")
         p.add_argument("--config", type=Path, help="config file (default: ./pyproject.toml)")
-        p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: per CPU)")
+        jobs.add_option(p)
         p.add_argument("--history", action="store_true",
                        help="also record the secrets in the git history (all refs), so "
                             "`keylint scan --history` and the pre-push hook accept them")
@@ -56,7 +57,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     mig.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                      help="gitignore-style pattern to skip (repeatable)")
     mig.add_argument("--config", type=Path, help="config file (default: pyproject.toml)")
-    mig.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: per CPU)")
+    jobs.add_option(mig)
     mig.add_argument("--force", action="store_true",
                      help="replace an existing keylint baseline (its audit labels are lost)")
     merge = sub.add_parser("merge", help="git merge driver: merge two branches' baselines",
@@ -80,8 +81,6 @@ def run(args: argparse.Namespace) -> int:
         from keylint.baseline import merge
 
         return merge.main(args.ancestor, args.ours, args.theirs)
-    if args.jobs < 0:
-        raise KeylintError("--jobs must be 0 (one per CPU) or more")
     config_mod.baseline_option(args.baseline)
     if args.action == "migrate":
         config_mod.baseline_option(args.source, "--from")

@@ -16,6 +16,7 @@ from typing import TextIO
 
 from keylint import config as config_mod
 from keylint.errors import KeylintError
+from keylint.scanner import jobs
 from keylint.scanner.files import Problem
 from keylint.scanner.finding import Finding
 from keylint.scanner.run import ScanResult, scan_paths
@@ -51,8 +52,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="gitignore-style pattern to skip (repeatable)")
     parser.add_argument("--config", type=Path, help="config file (default: ./pyproject.toml)")
-    parser.add_argument("--jobs", "-j", type=int, default=0,
-                        help="worker processes for large trees (default: CPU count)")
+    jobs.add_option(parser)
     add_exit_zero(parser)
 
 
@@ -142,8 +142,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.jobs < 0:
-        raise KeylintError("--jobs must be 0 (one per CPU) or more")
     explicit = config_mod.baseline_option(args.baseline, hint=" (--no-baseline ignores the baseline)")
     if explicit is not None and args.no_baseline:
         raise KeylintError("--baseline and --no-baseline cannot be combined")

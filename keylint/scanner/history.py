@@ -23,6 +23,7 @@ from keylint.scanner.engine import detector_for
 from keylint.scanner.files import Problem, display_path
 from keylint.scanner.finding import Finding
 from keylint.scanner.gitlog import Log, Repo, absent_blobs, head_blobs, open_repo, read_log, rev_list
+from keylint.scanner.jobs import workers
 from keylint.scanner.run import ScanResult
 from keylint.scanner.workers import StreamPool
 
@@ -79,7 +80,7 @@ def scan_history(path: str, specs: Sequence[Sequence[str]], cfg: Config, *, jobs
     if len(order) >= _PARALLEL_MIN_COMMITS:  # a history, not a push: load the prefilter too
         detector.accelerate()
 
-    jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    jobs = workers(jobs, len(order))  # --jobs bounded by the CPUs and the commits
     parallel = jobs > 1 and len(order) >= _PARALLEL_MIN_COMMITS
     log, parts = _changed_parts(repo, order, names, cfg, rule_ids, jobs if parallel else 1,
                                 Gate(repo.where, cfg.max_file_size == DEFAULT_MAX_FILE_SIZE)

@@ -22,6 +22,7 @@ from keylint.errors import internal_error
 from keylint.scanner.engine import MANY_FILES, detector_for, scan_bytes
 from keylint.scanner.files import Problem, Target, discover
 from keylint.scanner.finding import Finding
+from keylint.scanner.jobs import workers
 from keylint.scanner.notebooks import notebook_text
 
 _SNIFF = 8192
@@ -191,7 +192,7 @@ def scan_targets(
 ) -> ScanResult:
     """Scan every target; `jobs` <= 0 means one process per CPU for large trees."""
     started = time.perf_counter()
-    jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    jobs = workers(jobs, len(targets))  # --jobs bounded by the CPUs and the files
     result = ScanResult()
     detector = detector_for(rule_ids)
     if len(targets) >= MANY_FILES:
