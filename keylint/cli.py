@@ -129,9 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _error(message: str) -> None:
-    from keylint.masking import redact_text
+    from keylint.masking import printable, redact_text
 
-    print(f"keylint: error: {redact_text(message)}", file=sys.stderr)
+    print(f"keylint: error: {printable(redact_text(message))}", file=sys.stderr)
 
 
 if __name__ == "__main__":

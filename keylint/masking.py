@@ -141,14 +141,43 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Escaped when shown: control characters (C0, DEL, C1: a terminal acts on them), and Unicode's
+# default-ignorable code points (invisible; a culture-aware comparison, as GitHub's runner makes,
+# skips them, so `#<soft hyphen>#[` would still read as `##[`).
+_UNSHOWN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+
+# GitHub Actions reads a workflow command from every line a step prints, on stdout and stderr:
+# a line that starts with `::` after its leading spaces, or one that holds `##[` anywhere (the
+# old form, `##[warning]...`; actions/runner ActionCommand.TryParseV2 and TryParse). A name
+# keylint prints from the repository (a file, an author, a config value) must issue none.
+_OLD_COMMAND = "##["
+
+
+def _escape(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    if c < 0x80:
+        return repr(m.group())[1:-1]  # `\n`, `\t`, `\x1b`
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" if c < 0x10000 else f"\\U{c:08x}"
 
 
 def printable(text: str) -> str:
-    """`text` with its control characters escaped: nothing a terminal acts on."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    """`text` with its control and invisible characters escaped (nothing a terminal acts on,
+    one line) and no `##[` (nothing GitHub Actions reads as a command)."""
+    return _UNSHOWN.sub(_escape, text).replace(_OLD_COMMAND, "#\\x23[")
 
 
 def shown_path(path: str) -> str:
-    """A path as reports show it: secrets masked, control characters escaped (one line each)."""
-    return printable(redact_text(path))
+    """A path as reports show it: secrets masked, control characters escaped (one line each),
+    and `./` before a name that starts with `::`, so that a line starting with the path
+    (`path:line:col: ...`) is never a workflow command."""
+    shown = printable(redact_text(path))
+    return f"./{shown}" if shown.lstrip().startswith("::") else shown
+
+
+def inert_json(text: str) -> str:
+    """JSON text in which no line holds `##[`: written `##\\u005b`, which decodes to the same
+    string (JSON has `#` only inside strings). A JSON line never starts with `::`."""
+    return text.replace(_OLD_COMMAND, "##\\u005b")

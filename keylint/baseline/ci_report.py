@@ -7,7 +7,7 @@ from typing import Any
 
 from keylint import __version__
 from keylint.baseline.ci import Flagged, Verdict
-from keylint.masking import shown_path
+from keylint.masking import inert_json, shown_path
 
 REAL = "labelled a real secret in the baseline: rotate it, remove it, then update the baseline"
 UNAUDITED = "not audited yet: run `keylint audit` and label it"
@@ -68,7 +68,7 @@ def document(v: Verdict) -> dict[str, Any]:
 
 def json_text(v: Verdict) -> str:
     """JSON report as text."""
-    return json.dumps(document(v), indent=2) + "\n"
+    return inert_json(json.dumps(document(v), indent=2)) + "\n"
 
 
 def _entry_results(v: Verdict) -> list[tuple[Flagged, str, str]]:
@@ -102,7 +102,7 @@ def sarif(v: Verdict) -> str:
              "locations": [{"physicalLocation": {
                  "artifactLocation": sarif_report.artifact_location(shown_path(p.display))}}]}
             for p in v.unreadable]}]
-    return json.dumps(doc, indent=2) + "\n"
+    return inert_json(json.dumps(doc, indent=2)) + "\n"
 
 
 def _escape(value: str, prop: bool = False) -> str:

@@ -80,13 +80,14 @@ def report(findings: list[Finding], result: ScanResult, fmt: str, stream: TextIO
 
         stream.write(jsonout.render(findings, stats))
     elif fmt == "sarif":
+        from keylint.masking import inert_json
         from keylint.report import sarif
 
         doc = sarif.document(findings)
         if "baseline_accepted" in stats:
             doc["runs"][0]["properties"] = {"baseline": stats["baseline"],
                                             "baselineAccepted": stats["baseline_accepted"]}
-        stream.write(json.dumps(doc, indent=2) + "\n")
+        stream.write(inert_json(json.dumps(doc, indent=2)) + "\n")
     elif fmt == "github":
         from keylint.report import github
 

@@ -179,16 +179,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     options, dash_files = split_dash_files(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(options)
     args.filenames += dash_files
-    from keylint.masking import redact_text
+    from keylint.masking import printable, redact_text
 
     try:
         return _run(args)
     except KeylintError as exc:
-        print(f"keylint: error: {redact_text(str(exc))}", file=sys.stderr)
+        print(f"keylint: error: {printable(redact_text(str(exc)))}", file=sys.stderr)
         return 2
     except OSError as exc:  # a file that vanished or could not be written while reporting
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"keylint: error: {redact_text(where)}{exc.strerror or exc}", file=sys.stderr)
+        print(f"keylint: error: {printable(redact_text(where))}{exc.strerror or exc}",
+              file=sys.stderr)
         return 2
     except Exception as exc:  # a bug: one line, exit 2 (1 would read as "findings")
         from keylint.errors import crash_message

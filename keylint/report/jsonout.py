@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from keylint import __version__
+from keylint.masking import inert_json
 from keylint.scanner.finding import Finding
 
 
@@ -22,4 +23,4 @@ def document(findings: Sequence[Finding], stats: dict[str, Any]) -> dict[str, An
 
 def render(findings: Sequence[Finding], stats: dict[str, Any]) -> str:
     """The report as indented JSON text."""
-    return json.dumps(document(findings, stats), indent=2) + "\n"
+    return inert_json(json.dumps(document(findings, stats), indent=2)) + "\n"

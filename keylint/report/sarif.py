@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from keylint import __version__
-from keylint.masking import redact_text
+from keylint.masking import inert_json, redact_text
 from keylint.rules import PROVIDERS, RULES, RULES_BY_ID, Rule
 from keylint.scanner.finding import Finding
 from keylint.words import counted
@@ -48,7 +48,7 @@ def document(findings: Sequence[Finding]) -> dict[str, Any]:
 
 def render(findings: Sequence[Finding]) -> str:
     """The SARIF log as indented JSON text."""
-    return json.dumps(document(findings), indent=2) + "\n"
+    return inert_json(json.dumps(document(findings), indent=2)) + "\n"
 
 
 def artifact_location(path: str) -> dict[str, str]:
