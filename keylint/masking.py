@@ -5,6 +5,8 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -36,19 +38,59 @@ _MAX_WORD = 4096  # longer words (no file name component is) get only the plain 
 _ENDS_PER_START = 32  # separators a key may hold (`sk-ant-api03-...` holds a handful)
 
 
-# Every secret this process has found (a Finding records its own), by its last characters
-# (its first ones are often a provider's prefix that thousands of keys share: `sk-proj-`).
+# The secrets this process has found (a Finding records its own), by their last characters
+# (the first ones are often a provider's prefix that thousands of keys share: `sk-proj-`).
 # The rules alone do not know a bare key (Cohere, Mistral, AWS secret) or a password without the
 # context its file gave it, so `redact_text` also masks each of these wherever it appears: a
 # file named after the key it holds, an error line naming such a file.
-_FOUND: dict[str, set[str]] = {}
+# A process that scans for as long as it runs (a service, an editor, a bandit server) must not
+# keep every secret it ever saw: the most recently found `_FOUND_LIMIT` are kept, and
+# `forget_found` drops them. A keylint command finds far fewer in one run.
+_FOUND: dict[str, tuple[str, ...]] = {}  # last characters -> the secrets that end so
+_FOUND_ORDER: OrderedDict[str, None] = OrderedDict()  # every one kept, least recent first
+_FOUND_LIMIT = 65_536
 _FOUND_TAIL = 6  # no rule reports a shorter secret; a masked one shows at most 4 at its end
+_FOUND_LOCK = threading.Lock()  # scans may run in threads; readers see immutable tuples
 
 
 def remember_found(secret: str) -> None:
-    """Mask `secret` in everything `redact_text` (and so `shown_path`) returns from now on."""
-    if len(secret) >= _FOUND_TAIL:
-        _FOUND.setdefault(secret[-_FOUND_TAIL:], set()).add(secret)
+    """Mask `secret` in everything `redact_text` (and so `shown_path`) returns from now on (as
+    long as it stays among the `_FOUND_LIMIT` most recently found, or until `forget_found`)."""
+    if len(secret) < _FOUND_TAIL:
+        return
+    with _FOUND_LOCK:
+        if secret in _FOUND_ORDER:
+            _FOUND_ORDER.move_to_end(secret)
+            return
+        _FOUND_ORDER[secret] = None
+        tail = secret[-_FOUND_TAIL:]
+        _FOUND[tail] = (*_FOUND.get(tail, ()), secret)
+        while len(_FOUND_ORDER) > _FOUND_LIMIT:
+            _drop(_FOUND_ORDER.popitem(last=False)[0])
+
+
+def _drop(secret: str) -> None:
+    """Take `secret` out of its bucket (the lock held, the order already updated)."""
+    tail = secret[-_FOUND_TAIL:]
+    rest = tuple(s for s in _FOUND.get(tail, ()) if s != secret)
+    if rest:
+        _FOUND[tail] = rest
+    else:
+        _FOUND.pop(tail, None)
+
+
+def forget_found(secret: str | None = None) -> None:
+    """Drop `secret` (every found secret when None) from this process's memory of found
+    secrets: `redact_text` stops masking it unless a rule knows it alone. For a program that
+    embeds the scanner: call it when the findings of a scan are no longer shown."""
+    with _FOUND_LOCK:
+        if secret is None:
+            _FOUND_ORDER.clear()
+            _FOUND.clear()
+        elif secret in _FOUND_ORDER:
+            del _FOUND_ORDER[secret]
+            _drop(secret)
+    _redact_rules.cache_clear()  # the texts it keeps may hold a secret
 
 
 def _mask_found(text: str) -> str:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import random
+import string
+import threading
+from collections import OrderedDict
+
 import pytest
 
+from keylint import masking
 from keylint.masking import mask, redact_text, shown_path
 from tests.fakes import fake_key
 
@@ -46,31 +52,104 @@ def test_a_very_long_word_gets_the_plain_pass_only() -> None:
     assert key not in redact_text("x" * 5000 + " " + key)
 
 
-def test_masking_found_secrets_does_not_grow_with_how_many_were_found(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Thousands of found keys share `sk-proj-`: a text is checked against the few whose end
-    it holds, not against every key of the provider."""
-    from keylint import masking
+def _passwords(n: int, prefix: str = "Pw!shared-") -> list[str]:
+    """Secrets the rules do not know alone (a password is one only after its name), sharing a
+    prefix as keys of one provider do; built now from a seeded generator."""
+    rng = random.Random(n)
+    alphabet = string.ascii_letters + string.digits
+    return [prefix + "".join(rng.choice(alphabet) for _ in range(14)) for _ in range(n)]
 
-    class Counting(dict[str, set[str]]):
+
+@pytest.fixture
+def found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty memory of found secrets for the test (the process's own is left as it was)."""
+    monkeypatch.setattr(masking, "_FOUND", {})
+    monkeypatch.setattr(masking, "_FOUND_ORDER", OrderedDict())
+
+
+def test_masking_found_secrets_does_not_grow_with_how_many_were_found(
+        monkeypatch: pytest.MonkeyPatch, found: None) -> None:
+    """Thousands of found secrets share a prefix (`sk-proj-`): a text is checked against the few
+    whose end it holds, not against every one."""
+
+    class Counting(dict[str, tuple[str, ...]]):
         tried = 0
 
-        def get(self, key: str, default: object = None) -> set[str]:  # type: ignore[override]
-            found = super().get(key, set())
+        def get(self, key: str, default: object = None) -> tuple[str, ...]:  # type: ignore[override]
+            found = super().get(key, ())
             Counting.tried += len(found)
             return found
 
     def tried(n: int) -> int:
         monkeypatch.setattr(masking, "_FOUND", Counting())
-        keys = [fake_key("openai-project-key", seed) for seed in range(n)]
-        for key in keys:
-            masking.remember_found(key)
+        monkeypatch.setattr(masking, "_FOUND_ORDER", OrderedDict())
+        secrets = _passwords(n)
+        for secret in secrets:
+            masking.remember_found(secret)
         Counting.tried = 0
-        text = " ".join(f"dir/{key}.py" for key in keys[:20])
-        assert not any(key in masking.redact_text(text) for key in keys[:20])
+        text = " ".join(f"dir/{secret}.py" for secret in secrets[:20])
+        shown = masking.redact_text(text)
+        assert not any(secret in shown for secret in secrets[:20])
         return Counting.tried
 
-    assert tried(400) == tried(100)
+    assert tried(400) == tried(100) == 20
+
+
+def test_found_secrets_are_kept_up_to_a_bound(found: None) -> None:
+    """A process that scans for as long as it runs keeps only the most recently found."""
+    limit = masking._FOUND_LIMIT
+    secrets = _passwords(limit + 100)
+    for secret in secrets[:limit]:
+        masking.remember_found(secret)
+    masking.remember_found(secrets[0])  # found again: the most recent now
+    for secret in secrets[limit:]:
+        masking.remember_found(secret)
+    kept = [s for bucket in masking._FOUND.values() for s in bucket]
+    assert len(kept) == len(masking._FOUND_ORDER) == limit
+    assert set(kept) == set(masking._FOUND_ORDER)
+    for secret in (secrets[0], secrets[101], secrets[-1]):
+        assert secret not in masking.redact_text(f"dir/{secret}.py")
+    for secret in secrets[1:101]:  # the least recently found: forgotten
+        assert masking.redact_text(f"dir/{secret}.py") == f"dir/{secret}.py"
+
+
+def test_forget_found_drops_one_secret_or_all(found: None) -> None:
+    one, two = _passwords(2)
+    for secret in (one, two):
+        masking.remember_found(secret)
+    assert one not in masking.redact_text(f"dir/{one}.py")
+    masking.forget_found(one)
+    assert masking.redact_text(f"dir/{one}.py") == f"dir/{one}.py"
+    assert two not in masking.redact_text(f"dir/{two}.py")
+    masking.forget_found()
+    assert masking.redact_text(f"dir/{two}.py") == f"dir/{two}.py"
+    assert not masking._FOUND and not masking._FOUND_ORDER
+    key = fake_key("openai-project-key", 14)  # a key the rules know alone: still masked
+    assert key not in masking.redact_text(f"dir/{key}.py")
+
+
+def test_threads_finding_and_showing_at_once_keep_the_bound(
+        monkeypatch: pytest.MonkeyPatch, found: None) -> None:
+    monkeypatch.setattr(masking, "_FOUND_LIMIT", 500)
+    errors: list[BaseException] = []
+
+    def remember(prefix: str) -> None:
+        try:
+            for secret in _passwords(2000, prefix):
+                masking.remember_found(secret)
+                masking.redact_text(f"x/{secret}.py")
+        except BaseException as exc:  # pragma: no cover (the failure this test looks for)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=remember, args=(f"Pw!t{i}-",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    kept = [s for bucket in masking._FOUND.values() for s in bucket]
+    assert len(kept) == len(masking._FOUND_ORDER) == 500
+    assert set(kept) == set(masking._FOUND_ORDER)
 
 
 def test_a_masked_secret_shows_no_control_character() -> None:
