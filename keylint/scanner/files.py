@@ -195,8 +195,8 @@ def discover(
             add(given, os.path.abspath(given), display_path(given, cwd), None)
         elif os.path.isdir(given):
             _add_directory(given, add, problems, cwd)
-        elif os.path.exists(given):
-            problems.append(Problem(display_path(given, cwd), "not a regular file", error=False))
+        elif os.path.exists(given):  # named, so asked for: not read is an error (a walk's: a note)
+            problems.append(Problem(display_path(given, cwd), "not a regular file"))
         else:
             problems.append(Problem(display_path(given, cwd), "no such file or directory"))
     return targets, problems

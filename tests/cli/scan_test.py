@@ -319,6 +319,26 @@ def test_a_socket_in_the_tree_is_a_note_not_an_error(tmp_path: Path,
     assert "note: ctl.sock: not a regular file" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name", ["ctl.sock", "pipe", os.devnull])
+def test_a_named_path_that_is_no_file_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str],
+                                                  name: str) -> None:
+    """Named, so asked for: `keylint scan /dev/stdin` from a pipe is not read, and must not
+    exit 0 as if it were clean (found by walking a directory, such a path is a note)."""
+    import socket
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.py").write_text("x = 1\n")
+    os.mkfifo("pipe")
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind("ctl.sock")
+        assert main(["scan", "a.py", name]) == 2
+        assert main(["scan", "."]) == 0
+    err = capsys.readouterr().err
+    assert f"keylint: error: {name}: not a regular file" in err
+    assert "note: ctl.sock: not a regular file" in err and "note: pipe: not a regular file" in err
+
+
 def test_a_reader_that_stops_early_gets_exit_2_not_a_clean_0(repo: Path) -> None:
     # `keylint scan | head -1` under pipefail: the report was cut short, so the exit says so.
     lines = [assignment("openai-project-key", fake_key("openai-project-key", i)) for i in range(900)]

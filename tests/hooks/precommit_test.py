@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -253,3 +254,17 @@ def test_a_configured_baseline_name_cannot_rewrite_the_advice_on_a_terminal(
     out = capsys.readouterr().out
     assert "\r" not in out and "\x1b" not in out
     assert "`keylint baseline create --baseline b\\r\\x1b[2K.json`" in out
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket"])
+def test_a_named_path_that_is_no_file_fails_the_hook(work: Path, kind: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket(socket.AF_UNIX) as s:
+        if kind == "fifo":
+            os.mkfifo("special")
+        else:
+            s.bind("special")
+        assert main(["special"]) == 2
+    assert "keylint: error: special: not a regular file" in capsys.readouterr().err
