@@ -15,6 +15,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -23,6 +24,8 @@ from keylint.errors import KeylintError
 from keylint.scanner.files import Problem, discover
 from keylint.scanner.finding import Finding
 from keylint.scanner.run import scan_targets
+
+VANISHED = "vanished during the scan"  # keylint.scanner.run.read_target's reason
 
 
 def resolve_baseline(explicit: Path | None, cfg: config_mod.Config) -> Path | None:
@@ -53,7 +56,10 @@ def scan_files(filenames: Sequence[str], cfg: config_mod.Config,
         from keylint.baseline.gate import new_findings
 
         findings = new_findings(findings, baseline)
-    return findings, dirs + problems + result.problems
+    # A file named to the hook is one git is committing: if it vanished while the hook ran, the
+    # commit still holds it (from the index), unscanned. An error, not a tree scan's note.
+    unread = [replace(p, error=True) if p.reason == VANISHED else p for p in result.problems]
+    return findings, dirs + problems + unread
 
 
 def scan_push(specs: Sequence[Sequence[str]], cfg: config_mod.Config,
@@ -191,6 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"keylint: error: {printable(redact_text(where))}{exc.strerror or exc}",
               file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # one line, as `keylint` says it; 130 as a shell would
+        print("keylint: interrupted", file=sys.stderr)
+        return 130
     except Exception as exc:  # a bug: one line, exit 2 (1 would read as "findings")
         from keylint.errors import crash_message
 

@@ -256,6 +256,41 @@ def test_a_configured_baseline_name_cannot_rewrite_the_advice_on_a_terminal(
     assert "`keylint baseline create --baseline b\\r\\x1b[2K.json`" in out
 
 
+def test_a_file_that_vanishes_while_the_hook_runs_fails_it(repo: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """git commits the index's copy of a file deleted while the hook reads: it went unscanned."""
+    from keylint.scanner import run as run_mod
+
+    monkeypatch.chdir(repo)
+    write(repo, "a.py", "x = 1\n")
+    write(repo, "gone.py", openai_line(96))
+    real_open = run_mod.os.open
+
+    def vanishing(path: str, *args: object) -> int:
+        if str(path).endswith("gone.py"):
+            raise FileNotFoundError(2, "No such file or directory")
+        return real_open(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run_mod.os, "open", vanishing)
+    assert main(["a.py", "gone.py"]) == 2
+    assert "keylint: error: gone.py: vanished during the scan" in capsys.readouterr().err
+
+
+def test_an_interrupted_hook_says_so_in_one_line(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from keylint.hooks import precommit
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.chdir(repo)
+    monkeypatch.setattr(precommit, "scan_files", interrupted)
+    write(repo, "a.py", "x = 1\n")
+    assert precommit.main(["a.py"]) == 130
+    assert capsys.readouterr().err == "keylint: interrupted\n"
+
+
 @pytest.mark.parametrize("kind", ["fifo", "socket"])
 def test_a_named_path_that_is_no_file_fails_the_hook(work: Path, kind: str,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
