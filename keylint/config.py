@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from keylint.errors import KeylintError
+from keylint.reading import read_regular
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 # A file is read into memory whole, with a buffer of max_file_size bytes: a larger limit is no
@@ -184,7 +185,7 @@ def find_root(start: Path | None = None) -> tuple[Path, Path | None]:
 def _has_table(path: Path) -> bool:
     """A cheap look for `[tool.keylint` (the file is parsed properly by `load`)."""
     try:
-        return b"[tool.keylint" in path.read_bytes()
+        return b"[tool.keylint" in read_regular(path)
     except OSError:
         return False
 
@@ -202,7 +203,7 @@ def load(path: Path | None = None, *, search_from: Path | None = None) -> Config
             return Config(root=root)
         path = found
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as exc:
         raise KeylintError(f"{path}: cannot read config: {exc.strerror or exc}") from exc
     if sys.version_info >= (3, 11):

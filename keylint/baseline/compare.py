@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from keylint.baseline.model import Baseline, Entry, Key
 from keylint.baseline.plugins import same_kind
 from keylint.masking import sha1_hex
+from keylint.reading import read_regular
 from keylint.scanner.finding import Finding
 
 # How far around the finding's span a detect-secrets piece may reach.
@@ -96,8 +97,7 @@ def file_line_reader() -> LineReader:
     def read(path: str, n: int) -> str | None:
         if path not in cache:
             try:
-                with open(path, "rb") as f:
-                    cache[path] = f.read().split(b"\n")
+                cache[path] = read_regular(path).split(b"\n")
             except OSError:
                 cache[path] = None
         lines = cache[path]
@@ -192,8 +192,7 @@ def _token_hashes(path: str) -> set[str]:
     """sha1 of every quoted string and every token (split on blanks, quotes, `=`, `:`) of a file:
     the pieces detect-secrets' entropy and keyword plugins hash."""
     try:
-        with open(path, "rb") as f:
-            text = f.read().decode("utf-8", "replace")
+        text = read_regular(path).decode("utf-8", "replace")
     except OSError:
         return set()
     pieces: set[str] = set()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from keylint.baseline.compare import Comparison, compare
 from keylint.baseline.model import Baseline, Entry
 from keylint.masking import mask
+from keylint.reading import read_regular
 from keylint.rules.checks import shannon
 from keylint.scanner.finding import Finding
 
@@ -53,8 +54,7 @@ def find_piece(line: str, hashed: str) -> tuple[int, int] | None:
 def read_lines(path: str) -> list[str] | None:
     """The file's lines as the scanner numbers them (split on `\\n`), or None when unreadable."""
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = read_regular(path)
     except OSError:
         return None
     lines = [x.rstrip("\r") for x in data.decode("utf-8", "replace").split("\n")]
@@ -66,8 +66,7 @@ def file_findings(path: str, rule_ids: Sequence[str] | None) -> list[Finding]:
     from keylint.scanner.engine import detector_for, scan_bytes
 
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = read_regular(path)
     except OSError:
         return []
     return scan_bytes(data, path, detector_for(tuple(rule_ids) if rule_ids else None))

@@ -28,6 +28,7 @@ from keylint.baseline.build import TreeScan
 from keylint.baseline.compare import compare
 from keylint.baseline.model import Baseline, Entry, normalise
 from keylint.errors import KeylintError
+from keylint.reading import read_regular
 from keylint.scanner.finding import Finding
 
 TARGET_DIR = ".keylint"
@@ -111,7 +112,7 @@ def point_config(pyproject: Path, target: str) -> str:
 
     setting = f"baseline = {_toml_string(target)}"
     try:
-        text = pyproject.read_text(encoding="utf-8")
+        text = read_regular(pyproject).decode("utf-8")
     except FileNotFoundError:
         text = None
     except (OSError, UnicodeDecodeError) as exc:

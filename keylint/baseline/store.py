@@ -19,12 +19,13 @@ from pathlib import Path
 from keylint.baseline import plugins
 from keylint.baseline.model import Baseline, loads, render
 from keylint.errors import KeylintError
+from keylint.reading import read_regular
 
 
 def read_text(path: Path) -> str:
     """The baseline's text; a missing or unreadable file is a KeylintError."""
     try:
-        return path.read_bytes().decode("utf-8")
+        return read_regular(path).decode("utf-8")
     except FileNotFoundError:
         raise KeylintError(f"{path}: baseline not found (create it with "
                            "`keylint baseline create`)") from None
@@ -188,7 +189,7 @@ def write_shim(baseline_path: Path) -> bool:
     """Write the detect-secrets shim next to the baseline when missing or different."""
     shim = plugins.shim_path(baseline_path)
     try:
-        if shim.read_text(encoding="utf-8") == plugins.shim_text():
+        if read_regular(shim).decode("utf-8") == plugins.shim_text():
             return False
     except (FileNotFoundError, UnicodeDecodeError):
         pass
