@@ -1,6 +1,7 @@
 """Forked workers fed while the work is still being found (a history scan starts before git log
-ends). Each worker reads JSON lines from its pipe and sends one JSON result back when the pipe
-closes; one whose result does not arrive is redone in this process from the tasks it was sent.
+ends). Each worker reads JSON lines from its pipe (each a batch of tasks) and sends one JSON
+result back when the pipe closes; one whose result does not arrive is redone in this process
+from the tasks it was sent.
 
 fork() and pipes are cheaper than a pool (no start-up, no pickling): the children inherit the
 compiled detector. Only JSON crosses the pipes (strings with surrogate escapes included).
@@ -15,11 +16,14 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 Work = Callable[[Iterable[Any]], Any]
+# Tasks sent in one line: one json.dumps and one write per task was a fifth of a 20,000-commit
+# history scan's CPU in the process that reads git log (28,852 tasks, ~0.3 s).
+_BATCH = 64
 
 
 def _lines(stream: IO[str]) -> Iterator[Any]:
     for line in stream:
-        yield json.loads(line)
+        yield from json.loads(line)
 
 
 class StreamPool:
@@ -30,6 +34,7 @@ class StreamPool:
         self._inputs: list[IO[str]] = []
         self._results: list[tuple[int, int]] = []  # (pid, read end)
         self._sent: list[list[Any]] = []
+        self._pending: list[list[Any]] = []  # sent, not yet written
         for _ in range(n):
             task_r, task_w = os.pipe()
             result_r, result_w = os.pipe()
@@ -52,16 +57,27 @@ class StreamPool:
             self._inputs.append(os.fdopen(task_w, "w", encoding="ascii"))
             self._results.append((pid, result_r))
             self._sent.append([])
+            self._pending.append([])
 
     def send(self, worker: int, task: Any) -> None:
-        """Hand `task` (JSON-able) to a worker."""
+        """Hand `task` (JSON-able) to a worker (in a batch: `finish` sends what is left)."""
         self._sent[worker].append(task)
+        pending = self._pending[worker]
+        pending.append(task)
+        if len(pending) >= _BATCH:
+            self._flush(worker)
+
+    def _flush(self, worker: int) -> None:
+        pending = self._pending[worker]
         with contextlib.suppress(BrokenPipeError):  # a dead worker's share is redone in finish()
-            self._inputs[worker].write(json.dumps(task) + "\n")
+            self._inputs[worker].write(json.dumps(pending) + "\n")
+        pending.clear()
 
     def finish(self) -> list[Any]:
         """Close the inputs and gather every worker's result."""
-        for stream in self._inputs:
+        for worker, stream in enumerate(self._inputs):
+            if self._pending[worker]:
+                self._flush(worker)
             with contextlib.suppress(BrokenPipeError):
                 stream.close()
         results = []
