@@ -57,3 +57,21 @@ def test_a_config_that_is_no_file_is_an_error(tree: Path, special: str) -> None:
     done = keylint(tree, "scan", "--config", special, "a.py")
     assert done.returncode == 2
     assert done.stderr == f"keylint: error: {special}: cannot read config: not a regular file\n"
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_a_gitignore_that_is_no_file_does_not_stop_a_walk(tmp_path: Path, special: str) -> None:
+    """Outside git keylint reads every .gitignore it walks past: a FIFO hung the scan, a link
+    to /dev/zero ran it out of memory. Such a .gitignore ignores nothing."""
+    from tests.fakes import assignment, fake_key
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub/a.py").write_text(assignment("openai-project-key", fake_key(
+        "openai-project-key", 30)) + "\n", encoding="utf-8")
+    if special == "fifo":
+        os.mkfifo(tmp_path / "sub/.gitignore")
+    else:
+        (tmp_path / "sub/.gitignore").symlink_to(special)
+    done = keylint(tmp_path, "scan", "--no-baseline", ".")
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.startswith("sub/a.py:1:")

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from keylint.reading import read_regular
+
 if TYPE_CHECKING:
     import pathspec
 
@@ -105,9 +107,8 @@ def _relative_to(path: str, top: str) -> str:
 
 
 def _ignore_spec(directory: str) -> pathspec.GitIgnoreSpec | None:
-    try:
-        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
+    try:  # a FIFO would block, a link to /dev/zero never end: then none (all is scanned)
+        lines = read_regular(os.path.join(directory, ".gitignore")).decode("utf-8", "replace").splitlines()
     except OSError:
         return None
     import pathspec  # only where a .gitignore exists: keep start-up fast
