@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from keylint.errors import KeylintError
+from keylint.reading import read_regular
 
 _BARE = re.compile(r"[A-Za-z0-9_\-./+:@%,=^]+")  # no `~`: the shell expands it
 _LINE = re.compile(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*(.*)$")
@@ -125,7 +126,7 @@ def _unescape(raw: str, quote: str) -> str:
 def read(path: Path) -> dict[str, str]:
     """What the env file holds; empty when it does not exist."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)  # a FIFO would block, /dev/zero never end
     except FileNotFoundError:
         return {}
     except OSError as exc:
@@ -162,7 +163,7 @@ def append(path: Path, entries: Sequence[Entry]) -> bool:
     it was and a `KeylintError` is raised, so the caller must not touch the sources.
     """
     try:
-        old = path.read_bytes()
+        old = read_regular(path)
         mode: int | None = os.stat(path).st_mode & 0o7777
     except FileNotFoundError:
         old, mode = b"", None
@@ -376,7 +377,7 @@ def _ignore(root: Path, rel: str, path: Path) -> Path | None:
         return None
     gitignore = root / ".gitignore"
     try:
-        old = gitignore.read_bytes()
+        old = read_regular(gitignore)
         mode = os.stat(gitignore).st_mode & 0o7777
     except FileNotFoundError:
         old, mode = b"", 0o644
@@ -421,7 +422,7 @@ def update_example(env_file: Path, names: Sequence[str]) -> Path | None:
     """
     path = example_path(env_file)
     try:
-        old = path.read_bytes()
+        old = read_regular(path)
         mode = os.stat(path).st_mode & 0o7777
     except FileNotFoundError:
         old, mode = b"", 0o644

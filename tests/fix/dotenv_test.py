@@ -209,6 +209,19 @@ def test_a_symlinked_env_file_keeps_its_link(tmp_path: Path) -> None:
     assert dotenv.read(target) == {"A": "1", "B": "2"}
 
 
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_an_env_file_that_is_no_file_is_refused_before_it_is_read(tmp_path: Path,
+                                                                  special: str) -> None:
+    """`env_file` is the repository's to set: a FIFO blocked `keylint fix` forever, and
+    /dev/zero read until memory ran out."""
+    path = tmp_path / "fifo" if special == "fifo" else Path(special)
+    if special == "fifo":
+        os.mkfifo(path)
+    for call in (lambda: dotenv.read(path), lambda: dotenv.append(path, [dotenv.Entry("A", "1", "x.py:1")])):
+        with pytest.raises(KeylintError, match="cannot read the env file: not a regular file"):
+            call()
+
+
 def test_a_device_is_never_replaced(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo.env"
     os.mkfifo(fifo)
