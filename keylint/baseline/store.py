@@ -137,9 +137,13 @@ def _holder(lock: Path) -> str:
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to a temp file beside `path`, then rename it over `path`. A symlink is
     written through: the file it names is replaced and the link stays (as detect-secrets
-    writes a linked baseline), so `path` always names what was written."""
+    writes a linked baseline), so `path` always names what was written. Anything but a regular
+    file there (a device, a FIFO, also through a link a repository committed) is refused, never
+    replaced: `create --force` as root must not turn /dev/null into a file."""
     shown = path
     path = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if path.exists() and not path.is_file():
+        raise KeylintError(f"{shown}: cannot write: not a regular file (never replaced)")
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:

@@ -250,3 +250,21 @@ def test_a_writer_that_has_to_wait_says_so(tmp_path: Path, capsys: pytest.Captur
         pytest.fail("took a lock that was held")
     assert capsys.readouterr().err == (
         f"keylint: note: {path}: waiting for another keylint to finish writing it\n")
+
+
+@pytest.mark.parametrize("linked", [False, True])
+def test_a_fifo_or_device_at_the_baseline_path_is_never_replaced(tmp_path: Path,
+                                                                 linked: bool) -> None:
+    """`baseline create --force` writes without reading first: through a link a repository
+    committed (`.secrets.baseline -> /dev/null`), as root, it replaced the device with a file."""
+    special = tmp_path / "special"
+    os.mkfifo(special)  # stands in for /dev/null: a test must not touch the real one
+    path = tmp_path / ".secrets.baseline"
+    if linked:
+        path.symlink_to(special)
+    else:
+        path = special
+    with pytest.raises(KeylintError, match="cannot write: not a regular file"):
+        store.write_atomic(path, "{}\n")
+    assert os.path.exists(special) and not os.path.isfile(special)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
