@@ -312,12 +312,14 @@ class Detector:
     def _candidates(
         self, data: bytes, pos: int, endpos: int, *, bounded: bool = True,
         hits: list[tuple[int, int]] | None = None, reach: bool = False,
-        spans: list[Span] | None = None,
+        spans: list[Span] | None = None, inside: bool = False,
     ) -> Iterable[tuple[Rule, int, int]]:
         """Exact matches of the self-identifying rules (that do not run on into other text).
         With `hits`, the same pass also collects the provider words there. With `reach`, the
         matches start in `[pos, endpos)` but may run past `endpos` (a private key's header
-        that starts inside a password-shaped value: ``SECRET = `-----BEGIN ...``)."""
+        that starts inside a password-shaped value: ``SECRET = `-----BEGIN ...``).
+        With `inside`, the look is inside a trigger glued to the text before it: the triggers
+        it finds are looked inside only up to `endpos`, so look-ups within look-ups shrink."""
         whole = hits is not None  # the first pass (triggers and provider words), else triggers
         if not whole:
             regex = self._master_plain
@@ -327,8 +329,10 @@ class Detector:
             regex = None if spans is not None else self._combined()
         stop, exact_end = endpos, endpos
         if reach:
-            exact_end = len(data)
-            endpos = min(exact_end, endpos + _TRIGGER_REACH)
+            # Inside a glued trigger, a match is read at most `_SIBLING_REACH` past it: else a
+            # run of glued tokens (`sk.eyJ...` repeated) would be read to its end from each.
+            exact_end = min(len(data), stop + _SIBLING_REACH) if inside else len(data)
+            endpos = min(len(data), endpos + _TRIGGER_REACH)
         resume = pos  # a trigger inside a token already matched is part of that token
         for tstart, tend, alternative in self._first_pass(regex, data, pos, endpos, spans):
             if tstart >= stop:
@@ -355,7 +359,7 @@ class Detector:
                 words = self._provider_words().finditer(data, tstart + 1, tend)
                 hits.extend(w.span() for w in words)
             group = self._trigger_rules[trigger]
-            tried = yielded = False
+            tried = yielded = unbounded = False
             for rule in group:
                 start = tstart
                 if rule.extend_back:
@@ -367,6 +371,7 @@ class Detector:
                     # Inside a longer token: the match would be dropped below, and trying it
                     # costs up to the rest of the run for an open-ended rule (`eyJ` or
                     # `pypi-Ag...` repeated): each trigger in a run would read to its end.
+                    unbounded = True
                     continue
                 tried = True
                 exact = self._exact[rule.id].match(data, start, exact_end)
@@ -387,8 +392,18 @@ class Detector:
                 # long for a credential, a URL login past 128 characters) must not hide the
                 # triggers it ran over (the JWT, a `ghs_` token): they are looked for where
                 # they start, in its first `_RESTART` bytes, so the work stays linear.
-                for c in self._candidates(data, tstart + 1, min(tend, tstart + _RESTART),
-                                          bounded=bounded, reach=True):
+                limit = min(tend, tstart + _RESTART, stop if inside else tend)
+                for c in self._candidates(data, tstart + 1, limit, bounded=bounded, reach=True,
+                                          inside=inside):
+                    resume = max(resume, c[2])
+                    yield c
+            elif unbounded and not tried:
+                # A trigger glued to the text before it (`NEXTAUTH_SECRET=`: `AUTH_SECRET=`
+                # after a letter) must not hide a trigger that starts inside it (`SECRET=`).
+                # Every look-up within this one stays inside this span, so they shrink (a run
+                # of glued `sk.eyJ` or `aeyJ` is not read again from every trigger in it).
+                for c in self._candidates(data, tstart + 1, min(tend, stop, tstart + _RESTART),
+                                          bounded=bounded, reach=True, inside=True):
                     resume = max(resume, c[2])
                     yield c
 
