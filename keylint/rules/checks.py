@@ -109,8 +109,11 @@ def _b64url_json(part: str) -> object:
         return {"alg": None} if b'"alg"' in raw else {}
 
 
-# jwt.io's sample signatures: the tokens on every tutorial page (current and older).
-_JWT_SAMPLE_SIGNATURES = ("SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+# jwt.io's sample signatures: the tokens on every tutorial page (current and older). The
+# current one (`"admin": true`) is signed with the site's published sample secret
+# `a-string-secret-at-least-256-bits-long`.
+_JWT_SAMPLE_SIGNATURES = ("KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30",
+                          "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
                           "TJVA95OrM7E2cBab30RMHrHDcEfxjoYZgeFONFh7HgQ")
 
 

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
+import json
 import zlib
 
 import pytest
 
 from keylint.rules import checks
+from keylint.scanner.engine import scan_text
 from tests.fakes import fake_key
 
 
@@ -41,6 +45,31 @@ def test_jwt_needs_json_header_with_alg_and_rejects_the_jwt_io_sample() -> None:
     header, payload, _ = token.split(".")
     assert not checks.jwt(f"{header}.{payload}.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
     assert not checks.jwt("eyJub3Rqc29u.eyJhIjoxfQ." + "a" * 43)
+
+
+def _jwt_io_sample() -> str:
+    """jwt.io's current sample token, signed at run time with the site's published sample
+    secret (so the test checks the real token, and no token sits in the repo)."""
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    claims = {"sub": "1234567890", "name": "John Doe", "admin": True, "iat": 1516239022}
+    signed = (b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+              + "." + b64(json.dumps(claims, separators=(",", ":")).encode()))
+    secret = b"a-string-secret-at-least-256-bits-long"
+    return f"{signed}.{b64(hmac.new(secret, signed.encode(), hashlib.sha256).digest())}"
+
+
+def test_jwt_io_current_sample_token_is_no_finding() -> None:
+    sample = _jwt_io_sample()
+    assert sample.startswith("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.")
+    assert not checks.jwt(sample)
+    assert scan_text(f'token = "{sample}"\n', "app.py") == []
+    # a token with the same claims and another signature is still a finding
+    header, payload, _ = sample.split(".")
+    other = fake_key("jwt").split(".")[2]
+    assert [f.rule_id for f in scan_text(f'token = "{header}.{payload}.{other}"\n', "a.py")] \
+        == ["jwt"]
 
 
 @pytest.mark.parametrize(("value", "expected"), [
