@@ -117,6 +117,7 @@ _BUILDERS = {
     "openai-legacy-user-key": lambda r: "sk-" + _s(r, B62, 20) + _MARK + _s(r, B62, 20),
     "anthropic-api-key": lambda r: "sk-ant-api03-" + _s(r, B64URL, 93) + "AA",
     "anthropic-admin-key": lambda r: "sk-ant-admin01-" + _s(r, B64URL, 93) + "AA",
+    "anthropic-oauth-token": lambda r: "sk-ant-oat01-" + _s(r, B64URL, 93) + "AA",
     "openrouter-api-key": lambda r: "sk-or-v1-" + _s(r, HEX, 64),
     "google-api-key": lambda r: "AIzaSy" + _s(r, B64URL, 33),
     "azure-ai-services-key-84": _azure84,

@@ -68,8 +68,11 @@ _r = rule_maker(PROVIDERS)
 RULES: tuple[Rule, ...] = (
     _r("openai-project-key", "openai", "OpenAI Project Key",
        rf"sk-proj-[{B64URL}]{{58,74}}T3BlbkFJ[{B64URL}]{{58,74}}", keywords=("sk-proj-",)),
+    # Service-account keys: the long form, and the 20 + marker + 20 form some were issued in.
     _r("openai-service-account-key", "openai", "OpenAI Service Account Key",
-       rf"sk-svcacct-[{B64URL}]{{58,74}}T3BlbkFJ[{B64URL}]{{58,74}}", keywords=("sk-svcacct-",)),
+       rf"sk-svcacct-(?:[{B64URL}]{{58,74}}T3BlbkFJ[{B64URL}]{{58,74}}"
+       rf"|[{B62}]{{20}}T3BlbkFJ[{B62}]{{20}})", keywords=("sk-svcacct-",),
+       scan_pattern=rf"sk-svcacct-[{B64URL}]{{6}}"),
     _r("openai-admin-key", "openai", "OpenAI Admin Key",
        rf"sk-admin-[{B64URL}]{{58}}T3BlbkFJ[{B64URL}]{{58}}", keywords=("sk-admin-",),
        env_var="OPENAI_ADMIN_KEY"),
@@ -78,13 +81,20 @@ RULES: tuple[Rule, ...] = (
     _r("openai-project-key-2024", "openai", "OpenAI Project Key",
        rf"sk-proj-[{B62}]{{20}}T3BlbkFJ[{B62}]{{20}}", keywords=("sk-proj-",),
        scan_pattern=rf"sk-proj-[{B64URL}]{{6}}"),
+    # User keys; `sk-None-` is a user key created with no default project (2024).
     _r("openai-legacy-user-key", "openai", "OpenAI API Key",
-       rf"sk-[{B62}]{{20}}(?:T3BlbkFJ|9wZW5BS|PcGVuQU)[{B62}]{{20}}", keywords=("sk-",)),
+       rf"sk-(?:None-)?[{B62}]{{20}}(?:T3BlbkFJ|9wZW5BS|PcGVuQU)[{B62}]{{20}}",
+       keywords=("sk-", "sk-None-")),
     _r("anthropic-api-key", "anthropic", "Anthropic API Key",
        rf"sk-ant-api0[1-4]-[{B64URL}]{{93}}AA", keywords=("sk-ant-",)),
     _r("anthropic-admin-key", "anthropic", "Anthropic Admin Key",
        rf"sk-ant-admin0[1-4]-[{B64URL}]{{93}}AA", keywords=("sk-ant-",),
        env_var="ANTHROPIC_ADMIN_KEY"),
+    # Claude Code's OAuth access token (`claude setup-token`, CLAUDE_CODE_OAUTH_TOKEN): the same
+    # 93 characters and `AA` as an API key.
+    _r("anthropic-oauth-token", "anthropic", "Anthropic OAuth Token",
+       rf"sk-ant-oat0[1-4]-[{B64URL}]{{93}}AA", keywords=("sk-ant-",),
+       env_var="CLAUDE_CODE_OAUTH_TOKEN"),
     _r("openrouter-api-key", "openrouter", "OpenRouter API Key", r"sk-or-v1-[a-f0-9]{64}",
        keywords=("sk-or-v1-",)),
     _r("azure-ai-services-key-84", "azure_openai", "Azure AI Services Key",

@@ -15,7 +15,7 @@ from keylint.rules.build import ALNUM, B62, B64URL, in_category, rule_maker
 from keylint.rules.model import Provider, Rule
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_GITLAB_KINDS = "gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat|ffct)-"
+_GITLAB_KINDS = "gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat|ffct|wt)-"  # `glwt-`: workspace
 _ROUTABLE = r"\.(?:01\.)?[0-9a-z]{9}"  # `.01.` (version) and a base36 CRC, or the short form
 
 PROVIDERS: tuple[Provider, ...] = in_category(
@@ -105,9 +105,9 @@ RULES: tuple[Rule, ...] = (
        keywords=("glrt-", "gldt-", "glcbt-", "glft-", "gloas-"), min_entropy=3.3,
        scan_pattern=rf"{_GITLAB_KINDS}[{B64URL}]{{6}}"),
     _r("gitlab-other-token", "gitlab", "GitLab Token",
-       rf"gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat|ffct)-[{B64URL}]{{20,64}}",
+       rf"{_GITLAB_KINDS}[{B64URL}]{{20,64}}",
        keywords=("gldt-", "glrt-", "glcbt-", "glptt-", "glft-", "glimt-", "glagent-", "gloas-",
-                 "glsoat-", "glffct-"), min_entropy=3.3),
+                 "glsoat-", "glffct-", "glwt-"), min_entropy=3.3),
     # Runner tokens of runners registered with a registration token (`glrtr-`, GitLab 18).
     _r("gitlab-runner-registered-token", "gitlab", "GitLab Token",
        rf"glrtr-(?:[{B64URL}]{{27,300}}{_ROUTABLE}|[{B64URL}]{{20,64}})", keywords=("glrtr-",),

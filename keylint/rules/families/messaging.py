@@ -81,9 +81,11 @@ RULES: tuple[Rule, ...] = (
     # Legacy bot tokens: one numeric part, then 24 alphanumerics (issued before 2017).
     _r("slack-legacy-bot-token", "slack", "Slack Token", rf"xoxb-[0-9]{{8,14}}-[{B62}]{{24}}",
        keywords=("xoxb-",), scan_pattern=_SLACK_XOXB, min_entropy=3.5, validator="mixed_alnum"),
-    # Legacy user (`xoxs-`) and OAuth test (`xoxo-`) tokens: three numeric parts and a hex tail.
+    # Legacy user (`xoxs-`), OAuth test (`xoxo-`) and browser session (`xoxc-`, used with the
+    # `d` cookie) tokens: three numeric parts and a hex tail.
     _r("slack-legacy-token", "slack", "Slack Token",
-       r"xox[os]-[0-9]{6,13}-[0-9]{6,13}-[0-9]{6,13}-[a-f0-9]{32,64}", keywords=("xoxs-", "xoxo-"),
+       r"xox[osc]-[0-9]{6,13}-[0-9]{6,13}-[0-9]{6,13}-[a-f0-9]{32,64}",
+       keywords=("xoxs-", "xoxo-", "xoxc-"),
        min_entropy=3.0),
     # Workspace-app access (`xoxa-2-...`) and refresh (`xoxr-...`) tokens.
     _r("slack-workspace-token", "slack", "Slack Token", rf"xox[ar]-(?:[0-9]-)?[{B62}-]{{30,160}}",
