@@ -199,10 +199,12 @@ def _run(args: argparse.Namespace) -> int:
             with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
                 report(findings, result, args.format, f, baselined)
             os.replace(tmp, args.output)
-        except OSError as exc:
+        except BaseException as exc:  # Ctrl-C mid-write too: no half-written temp file left
             tmp.unlink(missing_ok=True)
-            raise KeylintError(f"{args.output}: cannot write the report: "
-                               f"{exc.strerror or exc}") from None
+            if isinstance(exc, OSError):
+                raise KeylintError(f"{args.output}: cannot write the report: "
+                                   f"{exc.strerror or exc}") from None
+            raise
     else:
         report(findings, result, args.format, sys.stdout, baselined)
     # A path could not be scanned: 2, the user must act, whatever was found (or fixed).

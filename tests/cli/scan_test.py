@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -337,6 +338,23 @@ def test_a_named_path_that_is_no_file_is_an_error(tmp_path: Path, monkeypatch: p
     err = capsys.readouterr().err
     assert f"keylint: error: {name}: not a regular file" in err
     assert "note: ctl.sock: not a regular file" in err and "note: pipe: not a regular file" in err
+
+
+def test_an_interrupted_report_write_leaves_no_half_written_file(
+        repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from keylint.commands import scan as scan_cmd
+
+    (repo / "a.py").write_text(f"T = '{fake_key('groq-api-key')}'\n")
+    real = scan_cmd.report
+
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        real(*args, **kwargs)  # the whole report is in the temp file: then Ctrl-C
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(scan_cmd, "report", interrupted)
+    assert main(["scan", "--format", "json", "-o", "out.json"]) == 130
+    assert sorted(p.name for p in repo.iterdir() if not p.name.startswith(".git")) == ["a.py"]
+    assert capsys.readouterr().err == "keylint: interrupted\n"
 
 
 def test_a_reader_that_stops_early_gets_exit_2_not_a_clean_0(repo: Path) -> None:
