@@ -45,7 +45,7 @@ _CODE = (".py", ".pyi", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".java", "
 _YAML = (".yaml", ".yml")
 # Every string the wrapper search needs in a buffer before it reads it (`wrapped._marked`):
 # where the prefilter saw none, a buffer is not handed to it at all.
-WRAPPER_MARKER = rb"\.dockercfg|\.dockerconfigjson|data[\"']?:|_auth"
+WRAPPER_MARKER = rb"\.dockercfg|\.dockerconfigjson|data[\"']?:|_auth|\"auths\""
 
 
 def may_wrap(path: str) -> bool:

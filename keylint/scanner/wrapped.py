@@ -1,5 +1,6 @@
 """Secrets inside base64 wrappers: kubeconfig `*-data`, Kubernetes `Secret` `data:` entries,
-`.dockerconfigjson` and `.npmrc` `_auth` values are decoded and the decoded text is scanned.
+`.dockerconfigjson`, a Docker config's `"auth"` and `.npmrc` `_auth` values are decoded and the
+decoded text is scanned.
 
 Each finding is reported at the wrapper value's span, with the decoded secret and the inner
 rule. The work stays linear: the search runs only when a cheap marker is in the buffer, is one
@@ -25,11 +26,12 @@ _VALUE_END = frozenset(b" \t\r\n\"',}]#;")  # what may follow a whole value (not
 _KEY_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
 _Q = rb"[\"']?"
 # One pass (RE2 when installed: a DFA, linear, no look-around), three shapes:
-#  - a wrapper key and its value: `client-key-data: ...`, `.dockerconfigjson: ...`, `_auth=...`
+#  - a wrapper key and its value: `client-key-data: ...`, `.dockerconfigjson: ...`, `_auth=...`,
+#    `"auth": "..."` (read only in a Docker config, a buffer holding `"auths"`)
 #  - a YAML `data:` header line (its block, the lines indented under it, is read from there)
 #  - a flow or JSON `data: {...}` map (up to its first brace, so starts never rescan a body)
 _SEARCH = _compile(
-    rb"(?m)([\w.-]*-data|\.dockerconfigjson|\.dockercfg|_auth)"  # 1: key
+    rb"(?m)([\w.-]*-data|\.dockerconfigjson|\.dockercfg|_auth|\"auth)"  # 1: key
     + _Q + rb"[ \t]*[:=][ \t]*" + _Q + rb"(" + _B64 + rb")"  # 2: value
     + rb"|^([ \t]*)" + _Q + rb"data" + _Q + rb"[ \t]*:[ \t]*(?:#[^\n]*)?\r?$"  # 3: indent
     + rb"|(" + _Q + rb"data" + _Q + rb"[ \t]*:[ \t]*\{([^{}]*)\})",  # 4: flow map, 5: body
@@ -42,6 +44,8 @@ _ENTRY = re.compile(
 )
 # `"auth": "..."` in a Docker config (inside a decoded `.dockerconfigjson`).
 _DOCKER_AUTH = re.compile(rb"\"auth\"[ \t]*:[ \t]*\"(?P<val>" + _B64 + rb")\"")
+_DOCKER_KEY = b'"auth'  # group 1 of `"auth": ...`
+_DOCKER_CONFIG = b'"auths"'  # what makes a buffer a Docker config (`~/.docker/config.json`)
 _HEADER = re.compile(rb"[ \t]*[\"']?data[\"']?[ \t]*:[ \t]*(?:#[^\n]*)?\r?$")
 _LOOKBACK = 64 * 1024  # how far above a bounded search a `data:` header is looked for
 _MIN_DECODED = 8
@@ -94,6 +98,8 @@ def _marked(data: bytes, start: int, end: int) -> bool:
     `_auth=` at a line's start and `.dockerconfigjson` are not."""
     if data.find(b".dockercfg", start, end) >= 0 or data.find(b".dockerconfigjson", start, end) >= 0:
         return True
+    if data.find(_DOCKER_CONFIG, start, end) >= 0:
+        return True  # a Docker config: its `"auth"` values
     for marker in (b"data:", b'data":', b"data':"):
         at = data.find(marker, start, end)
         while at >= 0:
@@ -142,6 +148,7 @@ _Hit = tuple[int, int, "Rule | None", str]  # rule None: the value itself decode
 def _search(data: bytes, detector: Detector, start: int, end: int, depth: int,
             work: Work) -> Iterator[_Hit]:
     resume = start  # a block or map already read: its entries are not looked at again
+    docker: bool | None = None  # whether the buffer is a Docker config (asked once, if needed)
     for m in _SEARCH.finditer(data, start, end):
         ms = m.start()
         if ms < resume:
@@ -149,6 +156,11 @@ def _search(data: bytes, detector: Detector, start: int, end: int, depth: int,
         if m.group(2) is not None:
             vs, ve = m.span(2)
             key = m.group(1)
+            if key == _DOCKER_KEY:
+                if docker is None:
+                    docker = data.find(_DOCKER_CONFIG, start, end) >= 0
+                if not docker:
+                    continue  # an `"auth"` elsewhere is not known to hold `user:password`
             if (ms > 0 and data[ms - 1] in _KEY_CHARS) or (ve < end and data[ve] not in _VALUE_END):
                 continue  # `foo_auth`, or a value that runs on past the base64 (`eyJ...`)
             resume = ve
@@ -188,7 +200,7 @@ def _value(data: bytes, detector: Detector, key: bytes, vs: int, ve: int, depth:
 
 def _inside(key: bytes, decoded: bytes, detector: Detector, depth: int,
             work: Work) -> Iterator[tuple[Rule, str]]:
-    if key.endswith(b"_auth"):
+    if key.endswith(b"_auth") or key == _DOCKER_KEY:
         yield from _user_password(decoded, detector)
         return
     # The key names what the value is (`OPENAI_API_KEY`, `password`): scan it with the value,

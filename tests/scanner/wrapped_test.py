@@ -200,6 +200,7 @@ def test_no_marker_no_search() -> None:
 @given(st.lists(st.sampled_from([
     "data:", 'data":', "data':", "data", "-data: ", "data: {", "_auth", "_auth=", "_aut",
     ".dockercfg", ".dockerconfigjson", ".docker", "//r/:", "\n", " ", "\t", "{", "#", '"',
+    '"auths"', '"auth"', "auths",
     "x = 1", "QUJDREVGR0hJSktM"]), max_size=20).map(lambda p: "".join(p).encode()))
 def test_a_buffer_the_wrapper_search_would_read_has_its_marker(data: bytes) -> None:
     # The tree scan hands a buffer to the wrapper search only where the prefilter saw the
@@ -333,3 +334,45 @@ def test_source_code_is_not_searched_for_wrappers() -> None:
     assert [f.rule_id for f in scan_text(text, "secret.yaml")] == ["private-key"]
     assert scan_text(text, "fixtures.py") == []
     assert may_wrap("deploy/kubeconfig") and may_wrap(".npmrc") and not may_wrap("app/Main.java")
+
+
+# ---- A plain Docker config (`~/.docker/config.json`): its `"auth"` values are decoded too
+
+
+def docker_config(auth: str, **extra: str) -> str:
+    entry = ",\n".join([f'      "auth": "{auth}"', *(f'      "{k}": "{v}"' for k, v in extra.items())])
+    return ('{\n  "auths": {\n    "registry.internal.io": {\n' + entry
+            + '\n    }\n  },\n  "credsStore": ""\n}\n')
+
+
+@pytest.mark.parametrize("path", [".docker/config.json", "deploy/config.json"])
+def test_docker_config_auth_password_is_reported_as_basic_auth(path: str) -> None:
+    pw = password(40)
+    (f,) = scan_text(docker_config(b64("deploy:" + pw)), path)
+    assert (f.line, f.rule_id, f.secret_type, f.secret) == (
+        4, "connection-string", "Basic Auth Credentials", pw)
+
+
+def test_docker_config_auth_holding_a_provider_token_keeps_its_provider() -> None:
+    token = fake_key("github-token", 41)
+    (f,) = scan_text(docker_config(b64("bot:" + token)), ".docker/config.json")
+    assert (f.line, f.rule_id, f.secret) == (4, "github-token", token)
+
+
+def test_docker_config_auth_is_found_by_the_tree_scan_with_its_prefilter(tmp_path: Path) -> None:
+    # The tree scan hands the wrapper search only buffers where the prefilter saw its marker.
+    token = fake_key("github-token", 42)
+    data = docker_config(b64("bot:" + token)).encode()
+    det = Detector(detector_for().rules, markers=(WRAPPER_MARKER,))
+    assert WRAPPER_MARKER not in det.find_marked(data)[1]
+    assert [(f.rule_id, f.secret) for f in scan_bytes(data, "config.json", det)] == [
+        ("github-token", token)]
+    if det.accelerate():
+        assert [(f.rule_id, f.secret) for f in scan_bytes(data, "config.json", det)] == [
+            ("github-token", token)]
+
+
+def test_an_auth_value_outside_a_docker_config_is_not_decoded() -> None:
+    # Only a Docker config (`"auths"`) is known to hold `user:password` under `"auth"`.
+    text = '{"auth": "' + b64("deploy:" + password(43)) + '"}\n'
+    assert find_wrapped(text.encode(), detector_for()) == ([], [])
