@@ -6,8 +6,9 @@ adds up:
 - every byte of the buffer indexed, sliced or searched (`find`, `rfind`, `count`) by Python code,
   through `CountingBytes`, a `bytes` whose methods report what they scanned;
 - every call of a compiled pattern, at the size of the window it may read: the whole window
-  for a search, at most the pattern's longest match for an anchored `match` (an over-count for
-  an open-ended pattern that fails early).
+  for a search; for an anchored `match`, the span it matched (and the byte after it), or when
+  it fails at most the pattern's longest match (an over-count for an open-ended pattern that
+  fails early).
 Doubling an input should at most about double the total; a quadratic path quadruples it.
 """
 
@@ -119,8 +120,12 @@ class CountingPattern:
         self._meter.work += min(hi - lo, longest) + 1
 
     def match(self, data: Any, pos: int = 0, endpos: int | None = None) -> Any:
-        self._count(data, pos, endpos, self._longest)
-        return self._pattern.match(data, pos, len(data) if endpos is None else endpos)
+        found = self._pattern.match(data, pos, len(data) if endpos is None else endpos)
+        # A match read its own span (and the byte that ended it); a failed one is counted at
+        # the most it may have read, the pattern's longest match.
+        longest = self._longest if found is None else min(self._longest, found.end() - pos + 1)
+        self._count(data, pos, endpos, longest)
+        return found
 
     def fullmatch(self, data: Any, pos: int = 0, endpos: int | None = None) -> Any:
         self._count(data, pos, endpos, _UNBOUNDED)
