@@ -66,6 +66,12 @@ def _jwt(rng: random.Random) -> str:
     return f"{header}.{payload}.{_s(rng, B64URL, 43)}"
 
 
+def _jwt_base64(rng: random.Random) -> str:
+    import base64
+
+    return base64.b64encode(_jwt(rng).encode()).decode()
+
+
 def _pem(rng: random.Random) -> str:
     body = "MII" + _s(rng, B62 + "+/", 61)
     lines = [body] + [_s(rng, B62 + "+/", 64) for _ in range(5)]
@@ -175,6 +181,7 @@ _BUILDERS = {
     "private-key": _pem,
     "age-secret-key": _age,
     "jwt": _jwt,
+    "jwt-base64": _jwt_base64,
     "connection-string": lambda r: "postgres://app_user:" + _password(r) + "@db.internal:5432/app",
     "password-assignment": _password,
     "password-name-value": _password,

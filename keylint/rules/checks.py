@@ -136,6 +136,20 @@ def jwt(secret: str) -> bool:
             and not _public_by_design(payload))
 
 
+def jwt_base64(secret: str) -> bool:
+    """A JWT wrapped in standard base64 (`ZXlK...` is `eyJ...`): it decodes to a valid `jwt`."""
+    try:
+        inner = base64.b64decode(secret + "=" * (-len(secret) % 4), validate=True).decode("ascii")
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return False
+    return jwt(inner.strip())
+
+
+def lower_alnum_token(secret: str) -> bool:
+    """Random lower-case letters and digits, not a hex digest: a letter past `f` and a digit."""
+    return any(c > "f" for c in secret if c.isalpha()) and any(c.isdigit() for c in secret)
+
+
 def sentry_org_token(secret: str) -> bool:
     """`sntrys_<base64 JSON facts>_<secret>`: the facts decode to a JSON object (iat, url, ...)."""
     facts = secret[len("sntrys_"):].rsplit("_", 1)[0]
@@ -417,6 +431,8 @@ CHECKS: dict[str, Callable[[str], bool]] = {
     "aws_secret": aws_secret,
     "discord_id": discord_id,
     "jwt": jwt,
+    "jwt_base64": jwt_base64,
+    "lower_alnum_token": lower_alnum_token,
     "sentry_org_token": sentry_org_token,
     "password_value": password_value,
     "url_password": url_password,

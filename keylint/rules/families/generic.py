@@ -74,6 +74,10 @@ RULES: tuple[Rule, ...] = (
     _r("jwt", "jwt", "JSON Web Token",
        rf"eyJ[{B64URL}]{{10,}}\.eyJ[{B64URL}]{{10,}}\.[{B64URL}]{{43,}}", keywords=("eyJ",),
        validator="jwt", generic=True),
+    # A JWT wrapped once more in standard base64 (`ZXlK` is the base64 of `eyJ`), as in a
+    # Kubernetes Secret's data or a config that stores it encoded: it must decode to a JWT.
+    _r("jwt-base64", "jwt", "JSON Web Token", r"ZXlK[A-Za-z0-9+/]{40,}={0,2}", keywords=("ZXlK",),
+       validator="jwt_base64", generic=True, right_boundary=b"+/="),
     _r("connection-string", "connection_string", "Basic Auth Credentials",
        # The user name may hold an unencoded `@` (`john@corp.com:pw@host`).
        r"[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^:/\s\"'`<>{}$]{1,64}:(?P<secret>[^@/\s\"'`<>]{6,128})@"
