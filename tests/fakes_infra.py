@@ -44,6 +44,14 @@ def rand(rng: random.Random, alphabet: str, n: int) -> str:
         return out
 
 
+def _lower_token(rng: random.Random, n: int) -> str:
+    """Random lower-case letters and digits with a letter past `f` and a digit (not hex)."""
+    while True:
+        v = rand(rng, LOWER_ALNUM, n)
+        if any(c > "f" for c in v if c.isalpha()) and any(c.isdigit() for c in v):
+            return v
+
+
 def _uuid(rng: random.Random) -> str:
     return "-".join(rand(rng, HEX, n) for n in (8, 4, 4, 4, 12))
 
@@ -221,6 +229,8 @@ BUILDERS: dict[str, Callable[[random.Random], str]] = {
     "travis-api-token": lambda r: rand(r, B64URL, 22),
     "drone-token": lambda r: rand(r, B62, 32),
     "codecov-token": _uuid,
+    "codecov-access-token": lambda r: _lower_token(r, 32),
+    "jfrog-identity-token": lambda r: _lower_token(r, 64),
 }
 
 # The variable a line assigns for each bare-shape rule: it names the provider.
@@ -246,6 +256,8 @@ CONTEXT_VARS: dict[str, str] = {
     "travis-api-token": "TRAVIS_API_TOKEN",
     "drone-token": "DRONE_TOKEN",
     "codecov-token": "CODECOV_TOKEN",
+    "codecov-access-token": "CODECOV_API_TOKEN",
+    "jfrog-identity-token": "ARTIFACTORY_IDENTITY_TOKEN",
     "scaleway-secret-key": "SCW_SECRET_KEY",
     "hetzner-cloud-token": "HCLOUD_TOKEN",
     "linode-token": "LINODE_TOKEN",

@@ -168,6 +168,11 @@ NEAR_MISSES: dict[str, tuple[Mutation, ...]] = {
     "travis-api-token": (lambda k: _swap(k, 10, "."), lambda k: k[:-1]),
     "drone-token": (lambda k: _swap(k, 10, "-"), lambda k: k[:-1]),
     "codecov-token": (lambda k: k.replace("-", "_"), lambda k: k[:-1]),
+    # a hex digest of the same length is no token
+    "codecov-access-token": (lambda k: k.upper(), lambda k: "".join(
+        "abcdef"[ord(c) % 6] if c > "f" else c for c in k)),
+    "jfrog-identity-token": (lambda k: k[:-1], lambda k: "".join(
+        "abcdef"[ord(c) % 6] if c > "f" else c for c in k)),
 }
 
 

@@ -35,7 +35,8 @@ PROVIDERS: tuple[Provider, ...] = in_category(
     Provider("vault", "HashiCorp Vault", "VAULT_TOKEN",
              "vault token revoke <token> (or revoke its accessor)", ("vault",)),
     Provider("jfrog", "JFrog Artifactory", "JFROG_ACCESS_TOKEN",
-             "JFrog Platform > Administration > User Management > Access Tokens (revoke)"),
+             "JFrog Platform > Administration > User Management > Access Tokens (revoke)",
+             ("jfrog", "artifactory")),
     Provider("onepassword", "1Password", "OP_SERVICE_ACCOUNT_TOKEN",
              "https://my.1password.com (Developer > Service accounts: revoke; Secret Key: regenerate)"),
     Provider("sonar", "SonarQube / SonarCloud", "SONAR_TOKEN",
@@ -204,6 +205,12 @@ BARE: tuple[Rule, ...] = (
     _r("drone-token", "drone", "Drone CI Token", rf"[{B62}]{{32}}", context=True, min_entropy=4.0,
        validator="mixed_alnum"),
     _r("codecov-token", "codecov", "Codecov Upload Token", _UUID, context=True, min_entropy=3.0),
+    # Codecov's API access token and JFrog's identity token: gitleaks' shapes, random lower-case
+    # letters and digits (a hex digest near the word is not one).
+    _r("codecov-access-token", "codecov", "Codecov Access Token", r"[a-z0-9]{32}", context=True,
+       min_entropy=3.5, validator="lower_alnum_token", env_var="CODECOV_ACCESS_TOKEN"),
+    _r("jfrog-identity-token", "jfrog", "JFrog Identity Token", r"[a-z0-9]{64}", context=True,
+       min_entropy=3.8, validator="lower_alnum_token"),
     _r("algolia-admin-api-key", "algolia", "Algolia Admin API Key", r"[a-f0-9]{32}", context=True,
        min_entropy=3.3),
 )
