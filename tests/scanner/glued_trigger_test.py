@@ -73,3 +73,17 @@ def test_a_long_run_of_glued_triggers_costs_linear_work(
     # One line: the look inside each trigger must not chain along the whole run.
     small, large = find_work(monkeypatch, [b"aeyJ" * n + b"\n" for n in (2_000, 4_000)])
     assert large <= 2.3 * small
+
+
+def test_the_prefiltered_pass_looks_inside_a_glued_trigger_too() -> None:
+    # Large scans use the hyperscan prefilter's spans for the first pass: same findings.
+    from keylint.rules import RULES
+    from keylint.scanner.detector import Detector
+
+    det = Detector(RULES)
+    if not det.accelerate():
+        pytest.skip("hyperscan is not installed")
+    rng = random.Random(11)
+    text = f"NEXTAUTH_SECRET={_token(rng)}\nconfig.oauth_secret = '{_password(rng)}'\n"
+    assert [m.rule.id for m in det.find(text.encode())] == [
+        "password-assignment", "password-assignment"]
