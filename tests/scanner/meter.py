@@ -7,8 +7,9 @@ adds up:
   through `CountingBytes`, a `bytes` whose methods report what they scanned;
 - every call of a compiled pattern, at the size of the window it may read: the whole window
   for a search; for an anchored `match`, the span it matched (and the byte after it), or when
-  it fails at most the pattern's longest match (an over-count for an open-ended pattern that
-  fails early).
+  it fails what a DFA reads before no way to match is left (exact for a pattern that is one
+  sequence of bytes, classes and their repeats), else at most the pattern's longest match (an
+  over-count for an open-ended pattern that fails early).
 Doubling an input should at most about double the total; a quadratic path quadruples it.
 """
 
@@ -108,9 +109,13 @@ class CountingPattern:
         self._pattern = pattern
         self._meter = meter
         self._longest = _UNBOUNDED
+        self._flat: list[_Item] | None = None
         if isinstance(pattern, re.Pattern):
             parser = getattr(re, "_parser", None) or __import__("sre_parse")
-            self._longest = parser.parse(pattern.pattern, pattern.flags).getwidth()[1]
+            tree = parser.parse(pattern.pattern, pattern.flags)
+            self._longest = tree.getwidth()[1]
+            if isinstance(pattern.pattern, bytes) and not pattern.flags & (re.I | re.S):
+                self._flat = _flatten(tree)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._pattern, name)
@@ -121,9 +126,15 @@ class CountingPattern:
 
     def match(self, data: Any, pos: int = 0, endpos: int | None = None) -> Any:
         found = self._pattern.match(data, pos, len(data) if endpos is None else endpos)
-        # A match read its own span (and the byte that ended it); a failed one is counted at
-        # the most it may have read, the pattern's longest match.
-        longest = self._longest if found is None else min(self._longest, found.end() - pos + 1)
+        # A match read its own span (and the byte that ended it); a failed one what a DFA reads
+        # before every way to match is gone where that is known (a pattern that is a plain
+        # sequence of bytes, classes and their repeats), else the pattern's longest match.
+        if found is not None:
+            longest = min(self._longest, found.end() - pos + 1)
+        elif self._flat is not None:
+            longest = _failed_read(self._flat, data, pos, len(data) if endpos is None else endpos)
+        else:
+            longest = self._longest
         self._count(data, pos, endpos, longest)
         return found
 
@@ -146,6 +157,103 @@ class CountingPattern:
     def sub(self, repl: Any, data: Any, count: int = 0) -> Any:
         self._count(data, 0, None, _UNBOUNDED)
         return self._pattern.sub(repl, data, count)
+
+
+_Item = tuple[frozenset[int], int, int]  # the bytes one step may take, at least, at most times
+_ALL = frozenset(range(256))
+_MAXREPEAT = int((getattr(re, "_constants", None) or __import__("sre_constants")).MAXREPEAT)
+_CATEGORIES = {
+    "CATEGORY_DIGIT": frozenset(b"0123456789"),
+    "CATEGORY_SPACE": frozenset(b" \t\n\r\f\v"),
+    "CATEGORY_WORD": frozenset(b"0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+}
+
+
+def _byte_set(op: str, av: Any) -> frozenset[int] | None:
+    """The bytes one parsed atom matches (None: not a plain atom)."""
+    if op == "LITERAL":
+        return frozenset((av,))
+    if op == "NOT_LITERAL":
+        return _ALL - {av}
+    if op == "ANY":
+        return _ALL - {10}
+    if op != "IN":
+        return None
+    out: set[int] = set()
+    negate = False
+    for iop, iav in av:
+        name = str(iop)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            out.add(iav)
+        elif name == "RANGE":
+            out.update(range(iav[0], iav[1] + 1))
+        elif name == "CATEGORY":
+            cat = str(iav)
+            base = _CATEGORIES.get(cat.replace("CATEGORY_NOT_", "CATEGORY_"))
+            if base is None:
+                return None
+            out.update(_ALL - base if "_NOT_" in cat else base)
+        else:
+            return None
+    return _ALL - out if negate else frozenset(out)
+
+
+def _flatten(tree: Any) -> list[_Item] | None:
+    """A pattern that is one sequence of atoms and repeated atoms (groups inlined), as items;
+    None for anything else (alternation, nested repeats, anchors)."""
+    items: list[_Item] = []
+    for op, av in tree:
+        name = str(op)
+        if name == "SUBPATTERN":
+            if av[1] or av[2]:
+                return None  # inline flags
+            inner = _flatten(av[3])
+            if inner is None:
+                return None
+            items.extend(inner)
+        elif name == "MAX_REPEAT" and len(av[2]) == 1:
+            atom = _byte_set(str(av[2][0][0]), av[2][0][1])
+            if atom is None:
+                return None
+            items.append((atom, av[0], av[1]))
+        else:
+            atom = _byte_set(name, av)
+            if atom is None:
+                return None
+            items.append((atom, 1, 1))
+    return items
+
+
+def _failed_read(items: Sequence[_Item], data: Any, pos: int, endpos: int) -> int:
+    """How many bytes from `pos` a DFA reads before no way to match the items is left (for a
+    match that failed): the states are (item, times taken so far)."""
+
+    def closure(states: set[tuple[int, int]]) -> set[tuple[int, int]]:
+        todo = list(states)
+        while todo:
+            i, c = todo.pop()
+            if i < len(items) and c >= items[i][1] and (i + 1, 0) not in states:
+                states.add((i + 1, 0))
+                todo.append((i + 1, 0))
+        return states
+
+    states = closure({(0, 0)})
+    at = pos
+    raw = bytes.__getitem__(data, slice(pos, endpos))  # read here without counting
+    while states and at < endpos:
+        b = raw[at - pos]
+        nxt: set[tuple[int, int]] = set()
+        for i, c in states:
+            if i < len(items):
+                atom, lo, hi = items[i]
+                if b in atom and c < hi:
+                    nxt.add((i, min(c + 1, lo) if hi >= _MAXREPEAT else c + 1))
+        states = closure(nxt)
+        at += 1
+    return at - pos
+
 
 
 class CountingSearch(CountingPattern):
