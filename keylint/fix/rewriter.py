@@ -41,7 +41,10 @@ class Rewriter(cst.CSTTransformer):
         self.stack: list[cst.CSTNode] = []
         self.refs: Counter[str] = Counter()
         self.wrapped: Counter[str] = Counter()
-        self.emptied: set[int] = set()
+        # Lines whose statements were all removed, by id, each kept alive here: they are new
+        # nodes, and a freed one's id could be reused by a later node (a `return` after it
+        # was then taken for an emptied line and dropped).
+        self.emptied: dict[int, cst.SimpleStatementLine] = {}
         self.refused: dict[str, str] = {}  # constants with a use that must stay as it is
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -189,7 +192,7 @@ class Rewriter(cst.CSTTransformer):
             return updated_node
         if not keep:
             emptied = updated_node.with_changes(body=[cst.Pass()])
-            self.emptied.add(id(emptied))
+            self.emptied[id(emptied)] = emptied
             return emptied
         return updated_node.with_changes(body=keep)
 

@@ -610,3 +610,14 @@ def test_a_removed_statement_keeps_its_trailing_comment() -> None:
                         '    return 1\n')
     assert new.decode() == ('import os\ntry:\n    pass  # why\nexcept Exception:\n    pass\n'
                             'def f():\n    # note\n    return 1\n')
+
+
+def test_no_statement_after_many_emptied_blocks_is_lost() -> None:
+    # Each emptied line is a new node; once its block is rebuilt it was freed, and a later
+    # node could get its id and be dropped as if emptied (a `return` went missing at random).
+    source = "import os\n" + "".join(
+        'try:\n    os.environ["GITHUB_TOKEN"] = "<github>"  # why\nexcept Exception:\n'
+        f'    pass\ndef f{i}():\n    os.environ["OPENAI_API_KEY"] = "<openai>"  # note\n'
+        f"    return {i}\n" for i in range(200))
+    new = run_fix(source)[0].decode()
+    assert [i for i in range(200) if f"    return {i}\n" not in new] == []
