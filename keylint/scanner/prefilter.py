@@ -171,17 +171,12 @@ class Prefilter:
                 yield best_start, ends[best], ids[best]
                 pos = ends[best]
 
-    def spans(self, data: bytes) -> list[Span] | None:
-        """Merged, ordered spans of `data` that hold every first-pass match (and little else),
-        each with the alternatives (in alternation order) that can match in it; None when
-        hyperscan failed or met more hits than are worth holding (a file made of provider
-        words): the whole pass then reads it as before."""
-        scanned = self.scan(data)
-        return None if scanned is None else scanned[0]
-
     def scan(self, data: bytes) -> tuple[list[Span], frozenset[bytes]] | None:
-        """`spans(data)`, and the markers that have no match anywhere in `data`; None when
-        hyperscan could not say (then every pass must read `data` as before)."""
+        """Merged, ordered spans of `data` that hold every first-pass match (and little else),
+        each with the alternatives (in alternation order) that can match in it, and the markers
+        that have no match anywhere in `data`; None when hyperscan failed or met more hits than
+        are worth holding (a file made of provider words): every pass then reads `data` as
+        before."""
         import hyperscan
 
         ends: list[tuple[int, int]] = []

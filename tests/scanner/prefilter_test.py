@@ -61,7 +61,8 @@ def _spans(det: Detector, data: bytes) -> list[tuple[int, int, str]]:
 def _first_pass(det: Detector, data: bytes) -> list[tuple[int, int]]:
     regex = det._combined()
     assert det._prefilter is not None
-    spans = det._prefilter.spans(data)
+    scanned = det._prefilter.scan(data)
+    spans = None if scanned is None else scanned[0]
     return [(s, e) for s, e, _ in det._first_pass(regex, data, 0, len(data), spans)]
 
 
@@ -208,7 +209,7 @@ def test_a_buffer_of_more_hits_than_it_holds_is_read_by_the_whole_pass(
     data = ("token aws " * 50 + f'k = "{key}"\n' + "token " * 50).encode()
     det = _accelerated()
     monkeypatch.setattr(prefilter, "_MAX_HITS", 20)
-    assert det._prefilter is not None and det._prefilter.spans(data) is None
+    assert det._prefilter is not None and det._prefilter.scan(data) is None
     assert _spans(det, data) == _spans(_PLAIN, data)
     assert [m.secret for m in det.find(data)] == [key]
 
