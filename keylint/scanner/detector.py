@@ -387,23 +387,21 @@ class Detector:
                     yielded = True
                     yield rule, start, end
                 break
-            if tried and not yielded and group[0].generic:
-                # A generic trigger that gave nothing (`"token": "eyJ...` whose value is too
-                # long for a credential, a URL login past 128 characters) must not hide the
-                # triggers it ran over (the JWT, a `ghs_` token): they are looked for where
-                # they start, in its first `_RESTART` bytes, so the work stays linear.
-                limit = min(tend, tstart + _RESTART, stop if inside else tend)
+            # Triggers a hit ran over, looked for where they start (in its first `_RESTART`
+            # bytes, so the work stays linear), when it gave nothing:
+            # - a generic trigger that was tried (`"token": "eyJ...` whose value is too long
+            #   for a credential, a URL login past 128 characters) must not hide the JWT or
+            #   the `ghs_` token inside it;
+            # - a trigger glued to the text before it (`NEXTAUTH_SECRET=`: `AUTH_SECRET=` after
+            #   a letter) must not hide one that starts inside it (`SECRET=`). Every look-up
+            #   within it stays inside its span, so they shrink (a run of glued `sk.eyJ` or
+            #   `aeyJ` is not read again from every trigger in it).
+            glued = unbounded and not tried
+            if glued or (tried and not yielded and group[0].generic):
+                within = inside or glued
+                limit = min(tend, tstart + _RESTART, stop if within else tend)
                 for c in self._candidates(data, tstart + 1, limit, bounded=bounded, reach=True,
-                                          inside=inside):
-                    resume = max(resume, c[2])
-                    yield c
-            elif unbounded and not tried:
-                # A trigger glued to the text before it (`NEXTAUTH_SECRET=`: `AUTH_SECRET=`
-                # after a letter) must not hide a trigger that starts inside it (`SECRET=`).
-                # Every look-up within this one stays inside this span, so they shrink (a run
-                # of glued `sk.eyJ` or `aeyJ` is not read again from every trigger in it).
-                for c in self._candidates(data, tstart + 1, min(tend, stop, tstart + _RESTART),
-                                          bounded=bounded, reach=True, inside=True):
+                                          inside=within):
                     resume = max(resume, c[2])
                     yield c
 
